@@ -1,0 +1,115 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** Parameters that several Jira operations share, so that they look and behave the same. */
+
+export const ISSUE_KEY_REGEX = '^(?:[A-Za-z][A-Za-z0-9_]*-\\d+|\\d+)$';
+
+export function issueLocator(overrides: Partial<INodeProperties> = {}): INodeProperties {
+	return {
+		displayName: 'Issue',
+		name: 'issueKey',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description: 'The issue, by key (ABC-123) or numeric ID',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Search issues…',
+				typeOptions: { searchListMethod: 'searchIssues', searchable: true },
+			},
+			{
+				displayName: 'By Key or ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'ABC-123',
+				validation: [
+					{ type: 'regex', properties: { regex: ISSUE_KEY_REGEX, errorMessage: 'Enter an issue key like ABC-123 or a numeric ID' } },
+				],
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://your-domain.atlassian.net/browse/ABC-123',
+				extractValue: { type: 'regex', regex: '/browse/([A-Za-z][A-Za-z0-9_]*-\\d+)' },
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '.*/browse/[A-Za-z][A-Za-z0-9_]*-\\d+.*', errorMessage: 'Not a Jira issue URL (…/browse/ABC-123)' },
+					},
+				],
+			},
+		],
+		...overrides,
+	};
+}
+
+export function projectLocator(overrides: Partial<INodeProperties> = {}): INodeProperties {
+	return {
+		displayName: 'Project',
+		name: 'project',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a project…',
+				typeOptions: { searchListMethod: 'searchProjects', searchable: true },
+			},
+			{
+				displayName: 'By Key or ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'ABC',
+				validation: [
+					{ type: 'regex', properties: { regex: '^(?:[A-Za-z][A-Za-z0-9_]*|\\d+)$', errorMessage: 'Enter a project key like ABC or a numeric ID' } },
+				],
+			},
+		],
+		...overrides,
+	};
+}
+
+export const RICH_TEXT_FORMAT_OPTIONS = [
+	{ name: 'Plain Text', value: 'text', description: 'Paragraphs and line breaks' },
+	{ name: 'Markdown', value: 'markdown', description: 'Headings, lists, links, code, tables, mentions as [~accountid:…]' },
+	{ name: 'Atlassian Document Format (JSON)', value: 'adf', description: 'Jira’s own rich-text JSON, passed through unchanged' },
+];
+
+export function richTextFormat(name: string, displayName: string, description: string): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'options',
+		options: RICH_TEXT_FORMAT_OPTIONS,
+		default: 'text',
+		description,
+	};
+}
+
+export function returnAllAndLimit(): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+			displayOptions: { show: { returnAll: [false] } },
+		},
+	];
+}

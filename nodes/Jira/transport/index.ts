@@ -1,0 +1,4 @@
+export * from './request';
+export * from './pagination';
+export * from './errors';
+export * from './credentialChecks';

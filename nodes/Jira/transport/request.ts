@@ -1,0 +1,157 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IN8nHttpFullResponse,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import {
+	DEFAULT_RETRY_POLICY,
+	isTransientNetworkError,
+	networkErrorCode,
+	parseRetryAfter,
+	retryClock,
+	retryDelayMs,
+	type RetryPolicy,
+} from '../../shared/retry';
+import {
+	checkJiraCredentials,
+	expiringTokenMessage,
+	JiraCredentialProblem,
+	type CheckedJiraCredentials,
+} from './credentialChecks';
+import { jiraHttpError, jiraNetworkError } from './errors';
+
+export const JIRA_CREDENTIAL = 'jiraCloudApi';
+
+export type JiraContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+export interface JiraRequest {
+	method: IHttpRequestMethods;
+	/** Path below the site, e.g. `/rest/api/3/issue/ABC-1`. */
+	path: string;
+	qs?: IDataObject;
+	body?: IDataObject | IDataObject[];
+	/** May the request be sent again after a 5xx or a broken connection? Default: every method but POST. */
+	idempotent?: boolean;
+	/**
+	 * For a write that must not be repeated blindly: after a 5xx or a lost answer, tells whether the
+	 * write happened (returns its result) or not (undefined: it is then sent again).
+	 */
+	verifyAfterFailure?: () => Promise<unknown>;
+	itemIndex?: number;
+}
+
+interface JiraSession {
+	baseUrl: string;
+}
+
+// One credential check (and at most one expiry warning) per node run.
+const sessions = new WeakMap<object, Promise<JiraSession>>();
+
+export let retryPolicy: RetryPolicy = DEFAULT_RETRY_POLICY;
+/** Tests shorten the policy; production code never calls this. */
+export function setJiraRetryPolicy(policy: RetryPolicy): void {
+	retryPolicy = policy;
+}
+
+async function openSession(ctx: JiraContext): Promise<JiraSession> {
+	const credentials = await ctx.getCredentials(JIRA_CREDENTIAL);
+	let checked: CheckedJiraCredentials;
+	try {
+		checked = checkJiraCredentials(credentials, retryClock.now());
+	} catch (error) {
+		const field = error instanceof JiraCredentialProblem ? error.field : undefined;
+		throw new NodeOperationError(ctx.getNode(), (error as Error).message, {
+			description: field ? `Open the Jira Cloud credential and fix "${field}".` : undefined,
+		});
+	}
+	if (checked.expiry.state === 'expiresSoon') {
+		const message = expiringTokenMessage(checked.expiry);
+		ctx.logger.warn(message);
+		if ('addExecutionHints' in ctx && typeof ctx.addExecutionHints === 'function') {
+			ctx.addExecutionHints({ message, type: 'warning', location: 'outputPane' });
+		}
+	}
+	return { baseUrl: checked.baseUrl };
+}
+
+export async function jiraSession(ctx: JiraContext): Promise<JiraSession> {
+	let session = sessions.get(ctx);
+	if (!session) {
+		session = openSession(ctx);
+		sessions.set(ctx, session);
+	}
+	return await session;
+}
+
+/**
+ * The one place that sends HTTP to Jira: credential checks, Basic auth through n8n's credential,
+ * retries (429 always; 5xx and broken connections only when repeating is safe), error mapping.
+ */
+export async function jiraApiRequest<T = IDataObject>(this: JiraContext, request: JiraRequest): Promise<T> {
+	const { baseUrl } = await jiraSession(this);
+	const idempotent = request.idempotent ?? request.method !== 'POST';
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: `${baseUrl}${request.path}`,
+		qs: request.qs,
+		body: request.body,
+		json: true,
+		arrayFormat: 'repeat',
+		headers: { Accept: 'application/json' },
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+	};
+	if (request.body === undefined) delete options.body;
+
+	for (let attempt = 1; ; attempt++) {
+		const canRetry = attempt <= retryPolicy.maxRetries;
+		let response: IN8nHttpFullResponse;
+		try {
+			response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				JIRA_CREDENTIAL,
+				options,
+			)) as IN8nHttpFullResponse;
+		} catch (error) {
+			if (canRetry && isTransientNetworkError(error) && (idempotent || request.verifyAfterFailure)) {
+				await retryClock.sleep(retryDelayMs(attempt, undefined, retryPolicy));
+				const happened = idempotent ? undefined : await request.verifyAfterFailure!();
+				if (happened !== undefined) return happened as T;
+				continue;
+			}
+			const cause = (error as { cause?: { message?: string } }).cause;
+			throw jiraNetworkError(
+				this.getNode(),
+				baseUrl,
+				networkErrorCode(error),
+				cause?.message ?? (error as Error).message,
+				request.itemIndex,
+			);
+		}
+
+		const status = response.statusCode;
+		if (status >= 200 && status < 300) return response.body as T;
+
+		const retryAfterMs = parseRetryAfter(response.headers?.['retry-after']);
+		const rateLimited = status === 429 || (status === 503 && retryAfterMs !== undefined);
+		if (canRetry && rateLimited && (retryAfterMs ?? 0) <= retryPolicy.maxRetryAfterMs) {
+			// Nothing was processed: safe to send again for every method.
+			await retryClock.sleep(retryDelayMs(attempt, retryAfterMs, retryPolicy));
+			continue;
+		}
+		if (canRetry && status >= 500 && (idempotent || request.verifyAfterFailure)) {
+			// A write whose answer was lost may have happened: look before sending it again.
+			// (Waiting first gives Jira's eventually consistent search time to see it.)
+			await retryClock.sleep(retryDelayMs(attempt, retryAfterMs, retryPolicy));
+			const happened = idempotent ? undefined : await request.verifyAfterFailure!();
+			if (happened !== undefined) return happened as T;
+			continue;
+		}
+		throw jiraHttpError(this.getNode(), request, status, response.body, request.itemIndex);
+	}
+}
