@@ -215,7 +215,7 @@ function readBlockquote(lines: string[], start: number): BlockResult | undefined
 function fitInto(blocks: AdfNode[]): AdfNode[] {
 	return blocks.flatMap((block): AdfNode[] => {
 		if (NESTABLE_BLOCKS.has(block.type)) return [block];
-		if (block.type === 'heading') return [paragraph(block.content ?? [])];
+		if (block.type === 'heading') return block.content?.length ? [paragraph(block.content)] : [];
 		if (block.type === 'rule') return [];
 		if (block.type === 'table') return tableAsParagraphs(block);
 		return fitInto(block.content ?? []);
