@@ -70,7 +70,9 @@ export class JiraCloudApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{ $credentials.siteUrl.trim().replace(/\\/+$/, "") }}',
+			// The site origin, as the nodes use it: scheme added when missing, any pasted path dropped.
+			baseURL:
+				'={{ $credentials.siteUrl.trim().replace(/^(?![a-z]+:\\/\\/)/i, "https://").replace(/^([a-z]+:\\/\\/[^\\/?#]+).*$/i, "$1") }}',
 			url: '/rest/api/3/myself',
 			method: 'GET',
 		},

@@ -14,7 +14,7 @@
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 
-import { ExecutionLifecycleHooks, WorkflowExecute, WorkflowHasIssuesError } from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute, WorkflowHasIssuesError } from 'n8n-core';
 import {
 	ICredentialsHelper,
 	NodeHelpers,
@@ -31,6 +31,7 @@ import {
 	type IExecuteResponsePromiseData,
 	type IHttpRequestHelper,
 	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
 	type INode,
 	type INodeCredentialsDetails,
 	type INodeExecutionData,
@@ -790,6 +791,48 @@ export class WorkflowHarness {
 		return this.credentialsHelper.currentData(credentialId);
 	}
 
+	/** What n8n-core's execution contexts need from the instance: URLs, credentials, no sub-workflows. */
+	private additionalData(executionId: string, hooks?: ExecutionLifecycleHooks): IWorkflowExecuteAdditionalData {
+		return {
+			executionId,
+			hooks,
+			credentialsHelper: this.credentialsHelper,
+			currentNodeExecutionIndex: 0,
+			restApiUrl: 'http://localhost:5678/rest',
+			instanceBaseUrl: 'http://localhost:5678/',
+			formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+			webhookBaseUrl: 'http://localhost:5678/webhook',
+			webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+			webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+			variables: {},
+			userId: 'harness-user',
+			logAiEvent: () => undefined,
+			executeWorkflow: async () => {
+				throw new Error(
+					'The workflow harness does not support sub-workflows (Execute Workflow) yet: run the sub-workflow on its own',
+				);
+			},
+			getRunExecutionData: async () => undefined,
+			startRunnerTask: async () => {
+				throw new Error(
+					'The workflow harness has no task runner: the Code node cannot run in-process (use built-in nodes)',
+				);
+			},
+		} as unknown as IWorkflowExecuteAdditionalData;
+	}
+
+	/**
+	 * The context n8n gives a node's load-options, list-search and resource-mapping methods, for a
+	 * node with these parameters (as the editor would call them).
+	 */
+	loadOptionsContext(node: WorkflowNodeJson): ILoadOptionsFunctions {
+		startEngineServices();
+		const full = { parameters: {}, position: [0, 0], ...structuredClone(node), id: node.id ?? node.name } as unknown as INode;
+		checkNodeType(full, 'load options');
+		const workflow = new Workflow({ id: 'load-options', nodes: [full], connections: {}, active: false, nodeTypes });
+		return new LoadOptionsContext(workflow, full, this.additionalData(`load-options-${++executionCounter}`), 'parameters');
+	}
+
 	async runWorkflow(options: RunWorkflowOptions): Promise<WorkflowRunResult> {
 		startEngineServices();
 		this.credentialsHelper.add(options.credentials);
@@ -861,32 +904,7 @@ export class WorkflowHarness {
 			webhookResponse ??= response;
 		});
 
-		const additionalData = {
-			executionId,
-			hooks,
-			credentialsHelper: this.credentialsHelper,
-			currentNodeExecutionIndex: 0,
-			restApiUrl: 'http://localhost:5678/rest',
-			instanceBaseUrl: 'http://localhost:5678/',
-			formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
-			webhookBaseUrl: 'http://localhost:5678/webhook',
-			webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
-			webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
-			variables: {},
-			userId: 'harness-user',
-			logAiEvent: () => undefined,
-			executeWorkflow: async () => {
-				throw new Error(
-					'The workflow harness does not support sub-workflows (Execute Workflow) yet: run the sub-workflow on its own',
-				);
-			},
-			getRunExecutionData: async () => undefined,
-			startRunnerTask: async () => {
-				throw new Error(
-					'The workflow harness has no task runner: the Code node cannot run in-process (use built-in nodes)',
-				);
-			},
-		} as unknown as IWorkflowExecuteAdditionalData;
+		const additionalData = this.additionalData(executionId, hooks);
 
 		const runExecutionData = createRunExecutionData({
 			resultData: { runData: {}, pinData },

@@ -2,13 +2,9 @@ import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { getAllFields } from '../metadata';
+import { locatorValue } from './parameters';
 import { collectPages, jiraApiRequest, JIRA_PAGE_SIZE, paginateByOffset } from '../transport';
 
-function locatorValue(ctx: ILoadOptionsFunctions, name: string): string {
-	const raw = ctx.getCurrentNodeParameter(name, { extractValue: true }) as unknown;
-	const value = typeof raw === 'object' && raw !== null ? (raw as IDataObject).value : raw;
-	return typeof value === 'string' ? value.trim() : '';
-}
 
 function byName(a: INodePropertyOptions, b: INodePropertyOptions): number {
 	return a.name.localeCompare(b.name);

@@ -2,6 +2,7 @@ import type { FieldType, ILoadOptionsFunctions, IDataObject, ResourceMapperField
 
 import { isRichTextField } from '../fields';
 import { getAllFields, getCreateMeta, type JiraFieldMeta } from '../metadata';
+import { locatorValue } from './parameters';
 
 /** Set by their own parameters, so not offered again in the mapper. */
 const OWN_PARAMETERS = new Set(['project', 'issuetype', 'summary', 'description']);
@@ -46,10 +47,6 @@ function toMapperField(meta: JiraFieldMeta): ResourceMapperField {
 	return field;
 }
 
-function locatorValue(ctx: ILoadOptionsFunctions, name: string): string {
-	const raw = ctx.getNodeParameter(name, '', { extractValue: true }) as unknown;
-	return typeof raw === 'string' ? raw.trim() : '';
-}
 
 /** Fields of the create screen of the chosen project and issue type, with required flags and allowed values. */
 export async function getCreateFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
