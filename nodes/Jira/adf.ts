@@ -1303,8 +1303,17 @@ function isAutolinkable(text: string): boolean {
 
 function destinationToMarkdown(href: string): string {
 	if (/\s/.test(href) && !/[<>\n]/.test(href)) return `<${href}>`;
-	const balanced = count(href, '(') === count(href, ')');
-	return href.replace(balanced ? /\\/g : /[\\()]/g, '\\$&');
+	return href.replace(parensNest(href) ? /\\/g : /[\\()]/g, '\\$&');
+}
+
+/** Balanced, properly nested parentheses may stay bare in a link destination. */
+function parensNest(text: string): boolean {
+	let depth = 0;
+	for (const char of text) {
+		if (char === '(') depth++;
+		if (char === ')' && --depth < 0) return false;
+	}
+	return depth === 0;
 }
 
 function hasCode(node: AdfNode): boolean {

@@ -113,3 +113,67 @@ export function returnAllAndLimit(): INodeProperties[] {
 		},
 	];
 }
+
+export const ACCOUNT_ID_REGEX = '^[A-Za-z0-9:_-]{1,128}$';
+
+export function userLocator(overrides: Partial<INodeProperties> = {}): INodeProperties {
+	return {
+		displayName: 'User',
+		name: 'accountId',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description: 'The user, by Atlassian account ID',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Search users by name or email…',
+				typeOptions: { searchListMethod: 'searchUsers', searchable: true },
+			},
+			{
+				displayName: 'By Account ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '5b10ac8d82e05b22cc7d4ef5',
+				validation: [{ type: 'regex', properties: { regex: ACCOUNT_ID_REGEX, errorMessage: 'Not an Atlassian account ID' } }],
+			},
+		],
+		...overrides,
+	};
+}
+
+/** Groups by ID (stable, preferred) or by name (names can be changed in Jira). */
+export function groupLocator(overrides: Partial<INodeProperties> = {}): INodeProperties {
+	return {
+		displayName: 'Group',
+		name: 'group',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description: 'The group, by ID (preferred: names can change) or by name',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Search groups…',
+				typeOptions: { searchListMethod: 'searchGroups', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '952d12c3-5b5b-4d04-bb32-44d383afc4b2',
+			},
+			{
+				displayName: 'By Name',
+				name: 'name',
+				type: 'string',
+				placeholder: 'jira-software-users',
+			},
+		],
+		...overrides,
+	};
+}

@@ -1,6 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { jiraApiRequest, jiraSession, JIRA_PAGE_SIZE } from '../transport';
+import { jiraApiRequest, jiraSession, JIRA_PAGE_SIZE, JIRA_PERMISSION } from '../transport';
 
 /** Projects, page by page as the list scrolls (not only the first 50). */
 export async function searchProjects(
@@ -45,4 +45,42 @@ export async function searchIssues(this: ILoadOptionsFunctions, filter?: string)
 		}
 	}
 	return { results };
+}
+
+/** Users by name or email as typed; with nothing typed, everyone, page by page. */
+export async function searchUsers(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: unknown,
+): Promise<INodeListSearchResult> {
+	const startAt = typeof paginationToken === 'number' ? paginationToken : 0;
+	const pageSize = 50;
+	const users = (await jiraApiRequest.call(this, {
+		method: 'GET',
+		path: filter ? '/rest/api/3/user/search' : '/rest/api/3/users/search',
+		qs: { ...(filter ? { query: filter } : {}), startAt, maxResults: pageSize },
+		permission: JIRA_PERMISSION.browseUsers,
+	})) as IDataObject[];
+	return {
+		results: users.map((user) => ({
+			name: user.emailAddress ? `${String(user.displayName)} <${String(user.emailAddress)}>` : String(user.displayName ?? user.accountId),
+			value: String(user.accountId),
+		})),
+		paginationToken: users.length > 0 ? startAt + users.length : undefined,
+	};
+}
+
+/** Groups whose name contains the typed text (Jira's group picker). */
+export async function searchGroups(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const response = (await jiraApiRequest.call(this, {
+		method: 'GET',
+		path: '/rest/api/3/groups/picker',
+		qs: { query: filter ?? '', maxResults: 100, caseInsensitive: true },
+	})) as IDataObject;
+	return {
+		results: ((response.groups as IDataObject[] | undefined) ?? []).map((group) => ({
+			name: String(group.name),
+			value: String(group.groupId ?? group.name),
+		})),
+	};
 }

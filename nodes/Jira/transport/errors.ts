@@ -22,10 +22,20 @@ function summarise(body: unknown): string {
 	return [...fieldErrors, ...messages].join('; ');
 }
 
+/** Jira permissions that a request needs, named as Jira's administration shows them. */
+export const JIRA_PERMISSION = {
+	browseUsers: 'Browse users and groups (global permission)',
+	administerJira: 'Administer Jira (global permission)',
+	siteAdmin: 'site administration (member of the site-admin group)',
+	administerProject: 'Administer Projects (project permission)',
+} as const;
+
+export type JiraPermission = (typeof JIRA_PERMISSION)[keyof typeof JIRA_PERMISSION];
+
 /** Turns a non-2xx answer into an error that says what went wrong and what to do. */
 export function jiraHttpError(
 	node: INode,
-	request: { method: string; path: string },
+	request: { method: string; path: string; permission?: JiraPermission },
 	status: number,
 	body: unknown,
 	itemIndex?: number,
@@ -45,6 +55,10 @@ export function jiraHttpError(
 		case status === 401:
 			message = 'Jira rejected the credentials (401 Unauthorized)';
 			description = TOKEN_HELP;
+			break;
+		case status === 403 && request.permission !== undefined:
+			message = `The Jira account lacks ${request.permission}, which this needs (403 Forbidden)${detail ? `: ${detail}` : ''}`;
+			description = `A Jira administrator grants it to the account of the Jira Cloud credential (Jira settings → System → Global permissions, or the site-admin group in admin.atlassian.com).`;
 			break;
 		case status === 403:
 			message = `The Jira account may not do this (403 Forbidden)${detail ? `: ${detail}` : ''}`;

@@ -23,7 +23,7 @@ import {
 	JiraCredentialProblem,
 	type CheckedJiraCredentials,
 } from './credentialChecks';
-import { jiraHttpError, jiraNetworkError } from './errors';
+import { jiraHttpError, jiraNetworkError, type JiraPermission } from './errors';
 
 export const JIRA_CREDENTIAL = 'jiraCloudApi';
 
@@ -42,6 +42,8 @@ export interface JiraRequest {
 	 * write happened (returns its result) or not (undefined: it is then sent again).
 	 */
 	verifyAfterFailure?: () => Promise<unknown>;
+	/** Named in the error when Jira answers 403. */
+	permission?: JiraPermission;
 	itemIndex?: number;
 }
 

@@ -11,10 +11,12 @@ afterAll(() => teardownHarness());
 
 const node = findNodeType('n8n-nodes-esm-connectors.jiraIssue') as INodeType;
 
-function context(parameters: Record<string, unknown>): ILoadOptionsFunctions {
+const groupNode = findNodeType('n8n-nodes-esm-connectors.jiraGroup') as INodeType;
+
+function context(parameters: Record<string, unknown>, type = 'n8n-nodes-esm-connectors.jiraIssue'): ILoadOptionsFunctions {
 	return createWorkflowHarness({ credentials: [jiraCredential()] }).loadOptionsContext({
 		name: 'Jira',
-		type: 'n8n-nodes-esm-connectors.jiraIssue',
+		type,
 		typeVersion: 1,
 		parameters,
 		credentials: { jiraCloudApi: { id: 'jiraCloud', name: 'Jira Cloud' } },
@@ -78,6 +80,40 @@ describe('list searches', () => {
 			});
 		const page = await node.methods!.listSearch!.searchIssues.call(context({}), 'print');
 		expect(page.results.map((r) => r.value)).toEqual(['ABC-1', 'ABC-2']);
+	});
+});
+
+describe('user, group and role pickers', () => {
+	it('searches users as you type, and pages through everyone with nothing typed', async () => {
+		jira().get('/rest/api/3/user/search').query({ query: 'ann', startAt: 0, maxResults: 50 }).reply(200, [{ accountId: 'a-1', displayName: 'Ann', emailAddress: 'ann@acme.example' }]);
+		jira().get('/rest/api/3/users/search').query({ startAt: 0, maxResults: 50 }).reply(200, [{ accountId: 'a-2', displayName: 'Bob' }]);
+		const ctx = context({}, 'n8n-nodes-esm-connectors.jiraGroup');
+		const typed = await groupNode.methods!.listSearch!.searchUsers.call(ctx, 'ann');
+		expect(typed.results).toEqual([{ name: 'Ann <ann@acme.example>', value: 'a-1' }]);
+		const all = await groupNode.methods!.listSearch!.searchUsers.call(ctx);
+		expect(all).toEqual({ results: [{ name: 'Bob', value: 'a-2' }], paginationToken: 1 });
+	});
+
+	it('searches groups and offers their ids', async () => {
+		jira()
+			.get('/rest/api/3/groups/picker')
+			.query({ query: 'dev', maxResults: 100, caseInsensitive: 'true' })
+			.reply(200, { header: '', total: 1, groups: [{ name: 'devs', groupId: 'g-7', html: 'devs' }] });
+		const page = await groupNode.methods!.listSearch!.searchGroups.call(context({}, 'n8n-nodes-esm-connectors.jiraGroup'), 'dev');
+		expect(page.results).toEqual([{ name: 'devs', value: 'g-7' }]);
+	});
+
+	it("lists the chosen project's roles", async () => {
+		jira()
+			.get('/rest/api/3/project/ABC/role')
+			.reply(200, { Developers: `${JIRA}/rest/api/3/project/ABC/role/10001`, Administrators: `${JIRA}/rest/api/3/project/ABC/role/10002` });
+		const options = await groupNode.methods!.loadOptions!.getProjectRoles.call(
+			context({ resource: 'projectRole', operation: 'addActor', project: { __rl: true, mode: 'id', value: 'ABC' } }, 'n8n-nodes-esm-connectors.jiraGroup'),
+		);
+		expect(options).toEqual([
+			{ name: 'Administrators', value: '10002' },
+			{ name: 'Developers', value: '10001' },
+		]);
 	});
 });
 

@@ -14,13 +14,6 @@ export function issueKeyParameter(this: IExecuteFunctions, itemIndex: number): s
 	return value;
 }
 
-export function requiredString(this: IExecuteFunctions, name: string, label: string, itemIndex: number, hint: string): string {
-	const value = this.getNodeParameter(name, itemIndex, '', { extractValue: true }) as unknown;
-	const text = typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value);
-	if (!text) throw new NodeOperationError(this.getNode(), `${label} is required: ${hint}`, { itemIndex });
-	return text;
-}
-
 /** Converts the rich-text values of an issue's fields (ADF) into the chosen output format. */
 export function convertRichText(fields: IDataObject | undefined, format: BodyFormat): IDataObject | undefined {
 	if (!fields || format === 'adf') return fields;

@@ -1,9 +1,10 @@
+import { requiredString } from '../../../../shared/parameters';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { issueLocator } from '../../../descriptions';
 import { jiraApiRequest } from '../../../transport';
-import { issueKeyParameter, requiredString } from '../common';
+import { issueKeyParameter } from '../common';
 import { commentIdParameter } from './shared';
 
 const properties: INodeProperties[] = [issueLocator(), commentIdParameter];

@@ -1,10 +1,11 @@
+import { requiredString } from '../../../../shared/parameters';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { BodyFormat } from '../../../adf';
 import { issueLocator } from '../../../descriptions';
 import { jiraApiRequest } from '../../../transport';
-import { issueKeyParameter, requiredString } from '../common';
+import { issueKeyParameter } from '../common';
 import { bodyParameters, commentBody, commentIdParameter, shapeComment, visibilityOption } from './shared';
 
 const properties: INodeProperties[] = [

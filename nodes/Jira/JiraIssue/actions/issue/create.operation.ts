@@ -1,3 +1,4 @@
+import { requiredString } from '../../../../shared/parameters';
 import { randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
@@ -8,7 +9,7 @@ import { buildFields, missingRequiredFields, parseFieldsJson } from '../../../fi
 import { jqlString } from '../../../jql';
 import { getCreateMeta } from '../../../metadata';
 import { jiraApiRequest, jiraSession } from '../../../transport';
-import { asInputError, issueUrl, requiredString } from '../common';
+import { asInputError, issueUrl } from '../common';
 
 /** Entity property stamped on each created issue so that a lost answer can be told from a failed create. */
 export const CREATE_REQUEST_PROPERTY = 'n8n-esm-connectors.createRequest';

@@ -1,0 +1,14 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+/**
+ * A parameter that must not be empty after expressions are resolved (the editor's required flag
+ * only checks the raw value); resource locators give their value. The error names the field and
+ * says what to enter.
+ */
+export function requiredString(this: IExecuteFunctions, name: string, label: string, itemIndex: number, hint: string): string {
+	const value = this.getNodeParameter(name, itemIndex, '', { extractValue: true }) as unknown;
+	const text = typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value);
+	if (!text) throw new NodeOperationError(this.getNode(), `${label} is required: ${hint}`, { itemIndex });
+	return text;
+}

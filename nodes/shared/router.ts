@@ -1,0 +1,21 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { runPerItem, type ItemOperation } from './execute';
+
+/** `resource -> operation -> module exporting execute`, as the actions/<resource>/index.ts files export them. */
+export type ResourceMap = Record<string, Record<string, unknown>>;
+
+/**
+ * The execute() of a resource/operation node: finds the operation module and runs it per item
+ * (paired items, continueOnFail) through the shared loop.
+ */
+export async function routeToOperation(this: IExecuteFunctions, resources: ResourceMap): Promise<INodeExecutionData[][]> {
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const module = resources[resource]?.[operation] as { execute?: ItemOperation } | undefined;
+	if (!module?.execute) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	}
+	return [await runPerItem.call(this, module.execute)];
+}
