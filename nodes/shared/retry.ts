@@ -74,3 +74,80 @@ export function isTransientNetworkError(error: unknown): boolean {
 	const code = networkErrorCode(error);
 	return code !== undefined && TRANSIENT_NETWORK_CODES.has(code);
 }
+
+/** A full HTTP answer (n8n's `returnFullResponse` with `ignoreHttpStatusErrors`). */
+export interface HttpAnswer {
+	statusCode: number;
+	headers?: Record<string, unknown>;
+	body: unknown;
+}
+
+export interface RetryingSend<T> {
+	/** Sends the request once; throws only below HTTP (network, TLS). */
+	send: (attempt: number) => Promise<HttpAnswer>;
+	/** May the request be sent again after a 5xx or a broken connection? */
+	idempotent: boolean;
+	/**
+	 * For a write that must not be repeated blindly: after a 5xx or a lost answer, tells whether
+	 * the write happened (returns its result) or not (undefined: it is then sent again).
+	 */
+	verifyAfterFailure?: () => Promise<unknown>;
+	/** Lets a transport act on an answer first (e.g. log in again on 401); return true to send again at once. */
+	beforeRetryDecision?: (answer: HttpAnswer) => Promise<boolean>;
+	/** Builds the error for an answer that is final (4xx, or 429/5xx after the retries). */
+	httpError: (answer: HttpAnswer) => Error;
+	/** Builds the error for a failure below HTTP that is final. */
+	networkError: (error: unknown) => Error;
+	policy: RetryPolicy;
+	/** How a 2xx answer becomes the result. */
+	result: (answer: HttpAnswer) => T;
+}
+
+/**
+ * The retry rules every transport shares: 429 (and 503 with Retry-After) is retried for every
+ * method, since nothing was processed; 5xx and broken connections only when repeating is safe;
+ * a write whose answer was lost is looked up before it is sent again (after the wait, so that
+ * eventually consistent searches can see it).
+ */
+export async function sendWithRetries<T>(request: RetryingSend<T>): Promise<T> {
+	const { policy } = request;
+	const mayRepeat = request.idempotent || request.verifyAfterFailure !== undefined;
+	const recover = async (attempt: number, retryAfterMs: number | undefined): Promise<{ done: true; value: unknown } | { done: false }> => {
+		await retryClock.sleep(retryDelayMs(attempt, retryAfterMs, policy));
+		if (request.idempotent) return { done: false };
+		const happened = await request.verifyAfterFailure!();
+		return happened === undefined ? { done: false } : { done: true, value: happened };
+	};
+
+	for (let attempt = 1; ; attempt++) {
+		const canRetry = attempt <= policy.maxRetries;
+		let answer: HttpAnswer;
+		try {
+			answer = await request.send(attempt);
+		} catch (error) {
+			if (canRetry && mayRepeat && isTransientNetworkError(error)) {
+				const recovered = await recover(attempt, undefined);
+				if (recovered.done) return recovered.value as T;
+				continue;
+			}
+			throw request.networkError(error);
+		}
+
+		const status = answer.statusCode;
+		if (status >= 200 && status < 300) return request.result(answer);
+		if (request.beforeRetryDecision && (await request.beforeRetryDecision(answer))) continue;
+
+		const retryAfterMs = parseRetryAfter(answer.headers?.['retry-after']);
+		const rateLimited = status === 429 || (status === 503 && retryAfterMs !== undefined);
+		if (canRetry && rateLimited && (retryAfterMs ?? 0) <= policy.maxRetryAfterMs) {
+			await retryClock.sleep(retryDelayMs(attempt, retryAfterMs, policy));
+			continue;
+		}
+		if (canRetry && status >= 500 && mayRepeat) {
+			const recovered = await recover(attempt, retryAfterMs);
+			if (recovered.done) return recovered.value as T;
+			continue;
+		}
+		throw request.httpError(answer);
+	}
+}

@@ -10,12 +10,10 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import {
 	DEFAULT_RETRY_POLICY,
-	isTransientNetworkError,
 	networkErrorCode,
-	parseRetryAfter,
 	retryClock,
-	retryDelayMs,
-	type RetryPolicy,
+	sendWithRetries,
+	type HttpAnswer,
 } from '../../shared/retry';
 import {
 	checkJiraCredentials,
@@ -54,11 +52,6 @@ interface JiraSession {
 // One credential check (and at most one expiry warning) per node run.
 const sessions = new WeakMap<object, Promise<JiraSession>>();
 
-export let retryPolicy: RetryPolicy = DEFAULT_RETRY_POLICY;
-/** Tests shorten the policy; production code never calls this. */
-export function setJiraRetryPolicy(policy: RetryPolicy): void {
-	retryPolicy = policy;
-}
 
 async function openSession(ctx: JiraContext): Promise<JiraSession> {
 	const credentials = await ctx.getCredentials(JIRA_CREDENTIAL);
@@ -110,50 +103,21 @@ export async function jiraApiRequest<T = IDataObject>(this: JiraContext, request
 	};
 	if (request.body === undefined) delete options.body;
 
-	for (let attempt = 1; ; attempt++) {
-		const canRetry = attempt <= retryPolicy.maxRetries;
-		let response: IN8nHttpFullResponse;
-		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				JIRA_CREDENTIAL,
-				options,
-			)) as IN8nHttpFullResponse;
-		} catch (error) {
-			if (canRetry && isTransientNetworkError(error) && (idempotent || request.verifyAfterFailure)) {
-				await retryClock.sleep(retryDelayMs(attempt, undefined, retryPolicy));
-				const happened = idempotent ? undefined : await request.verifyAfterFailure!();
-				if (happened !== undefined) return happened as T;
-				continue;
-			}
-			const cause = (error as { cause?: { message?: string } }).cause;
-			throw jiraNetworkError(
+	return await sendWithRetries<T>({
+		send: async () =>
+			(await this.helpers.httpRequestWithAuthentication.call(this, JIRA_CREDENTIAL, options)) as IN8nHttpFullResponse as HttpAnswer,
+		idempotent,
+		verifyAfterFailure: request.verifyAfterFailure,
+		policy: DEFAULT_RETRY_POLICY,
+		result: (answer) => answer.body as T,
+		httpError: (answer) => jiraHttpError(this.getNode(), request, answer.statusCode, answer.body, request.itemIndex),
+		networkError: (error) =>
+			jiraNetworkError(
 				this.getNode(),
 				baseUrl,
 				networkErrorCode(error),
-				cause?.message ?? (error as Error).message,
+				(error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message,
 				request.itemIndex,
-			);
-		}
-
-		const status = response.statusCode;
-		if (status >= 200 && status < 300) return response.body as T;
-
-		const retryAfterMs = parseRetryAfter(response.headers?.['retry-after']);
-		const rateLimited = status === 429 || (status === 503 && retryAfterMs !== undefined);
-		if (canRetry && rateLimited && (retryAfterMs ?? 0) <= retryPolicy.maxRetryAfterMs) {
-			// Nothing was processed: safe to send again for every method.
-			await retryClock.sleep(retryDelayMs(attempt, retryAfterMs, retryPolicy));
-			continue;
-		}
-		if (canRetry && status >= 500 && (idempotent || request.verifyAfterFailure)) {
-			// A write whose answer was lost may have happened: look before sending it again.
-			// (Waiting first gives Jira's eventually consistent search time to see it.)
-			await retryClock.sleep(retryDelayMs(attempt, retryAfterMs, retryPolicy));
-			const happened = idempotent ? undefined : await request.verifyAfterFailure!();
-			if (happened !== undefined) return happened as T;
-			continue;
-		}
-		throw jiraHttpError(this.getNode(), request, status, response.body, request.itemIndex);
-	}
+			),
+	});
 }
