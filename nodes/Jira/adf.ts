@@ -129,7 +129,7 @@ function readBlock(lines: string[], start: number): BlockResult | undefined {
 function startsBlock(lines: string[], index: number): boolean {
 	const line = lines[index];
 	return (
-		FENCE_OPEN_RE.test(line) ||
+		isFenceOpen(line) ||
 		HEADING_RE.test(line) ||
 		RULE_RE.test(line) ||
 		QUOTE_RE.test(line) ||
@@ -159,9 +159,8 @@ function trimBreaks(nodes: AdfNode[]): AdfNode[] {
 
 function readFence(lines: string[], start: number): BlockResult | undefined {
 	const open = FENCE_OPEN_RE.exec(lines[start]);
-	if (!open) return undefined;
+	if (!open || !isFenceOpen(lines[start])) return undefined;
 	const [, indent, fence, info] = open;
-	if (fence.startsWith('`') && info.includes('`')) return undefined;
 	const body: string[] = [];
 	let index = start + 1;
 	while (index < lines.length && !closesFence(lines[index], fence)) {
@@ -171,6 +170,12 @@ function readFence(lines: string[], start: number): BlockResult | undefined {
 	// An unterminated fence runs to the end of its container, as in CommonMark.
 	const language = info.trim().split(/\s+/)[0];
 	return { nodes: [codeBlock(body.join('\n'), language)], next: Math.min(index + 1, lines.length) };
+}
+
+/** A backtick fence cannot have backticks in its info string (that is inline code instead). */
+function isFenceOpen(line: string): boolean {
+	const open = FENCE_OPEN_RE.exec(line);
+	return open !== null && !(open[2].startsWith('`') && open[3].includes('`'));
 }
 
 function closesFence(line: string, fence: string): boolean {
@@ -465,7 +470,24 @@ const MENTION_RE = /\[~accountid:([^\]|\s]+)(?:\|([^\]\n]*))?\]/y;
 function parseInline(source: string, inLink = false): AdfNode[] {
 	const nodes: AdfNode[] = [];
 	flattenInline(resolveEmphasis(tokenize(source, inLink)), [], nodes);
-	return nodes;
+	return trimAroundBreaks(nodes);
+}
+
+/** Text that is not code: code keeps its spaces. */
+function isPlainText(node: AdfNode | undefined): node is AdfNode {
+	return node?.type === 'text' && !(node.marks ?? []).some((mark) => mark.type === 'code');
+}
+
+/** Spaces next to a line break are invisible (trailing ones are markdown's own break syntax). */
+function trimAroundBreaks(nodes: AdfNode[]): AdfNode[] {
+	nodes.forEach((node, index) => {
+		if (node.type !== 'hardBreak') return;
+		const before = nodes[index - 1];
+		const after = nodes[index + 1];
+		if (isPlainText(before)) before.text = (before.text ?? '').replace(/[ \t]+$/, '');
+		if (isPlainText(after)) after.text = (after.text ?? '').replace(/^[ \t]+/, '');
+	});
+	return nodes.filter((node) => node.type !== 'text' || node.text !== '');
 }
 
 function tokenize(source: string, inLink: boolean): Inline[] {
@@ -474,7 +496,6 @@ function tokenize(source: string, inLink: boolean): Inline[] {
 	while (index < source.length) {
 		const match = matchInline(source, index, inLink);
 		if (match) {
-			if (match.items[0]?.kind === 'node' && match.items[0].node.type === 'hardBreak') trimTrailingSpace(items);
 			items.push(...match.items);
 			index = match.end;
 		} else {
@@ -483,14 +504,6 @@ function tokenize(source: string, inLink: boolean): Inline[] {
 		}
 	}
 	return items;
-}
-
-/** Spaces before a line break are invisible (and markdown's own hard-break syntax). */
-function trimTrailingSpace(items: Inline[]): void {
-	const last = items[items.length - 1];
-	if (last?.kind !== 'text') return;
-	last.text = last.text.replace(/[ \t]+$/, '');
-	if (last.text === '') items.pop();
 }
 
 function appendTextItem(items: Inline[], text: string): void {
@@ -579,7 +592,7 @@ function matchLink(source: string, index: number): InlineMatch | undefined {
 	const destination = parseDestination(source, close + 2);
 	if (!destination || destination.href === '') return undefined;
 	const label = source.slice(index + 1, close);
-	const children = label.trim() === '' ? [textItem(destination.href)] : resolveEmphasis(tokenize(label, true));
+	const children = label === '' ? [textItem(destination.href)] : resolveEmphasis(tokenize(label, true));
 	const link: Inline = { kind: 'mark', mark: linkMark(destination.href), children };
 	return { items: [link], end: destination.end };
 }
@@ -1113,7 +1126,7 @@ function blockToMarkdown(node: AdfNode, alternate: boolean): string {
 }
 
 function paragraphToMarkdown(inline: AdfNode[]): string {
-	const lines = inlineToMarkdown(inline, [])
+	const lines = inlineToMarkdown(inline)
 		.split('\n')
 		.map((line) => line.trim());
 	while (lines[0] === '') lines.shift();
@@ -1131,7 +1144,7 @@ function escapeLineStart(line: string): string {
 
 function headingToMarkdown(node: AdfNode): string {
 	const level = Math.min(6, Math.max(1, Number(attrString(node, 'level') ?? 1) || 1));
-	const text = inlineToMarkdown(childrenOf(node), []).replace(/\s*\n\s*/g, ' ').trim();
+	const text = inlineToMarkdown(childrenOf(node)).replace(/\s*\n\s*/g, ' ').trim();
 	// A trailing run of '#' would be read as the optional closing sequence.
 	const safe = text.replace(/(^|[ \t])(#+)$/, '$1\\$2');
 	return safe === '' ? '#'.repeat(level) : `${'#'.repeat(level)} ${safe}`;
@@ -1209,7 +1222,7 @@ function tableToMarkdown(table: AdfNode): string {
 function cellToMarkdown(cell: AdfNode): string {
 	const parts = groupInline(childrenOf(cell)).map((block) =>
 		block.type === 'paragraph' || block.type === 'heading'
-			? inlineToMarkdown(childrenOf(block), [])
+			? inlineToMarkdown(childrenOf(block))
 			: escapeMarkdown(blocksToText([block]).join(' ')),
 	);
 	return parts
@@ -1241,11 +1254,37 @@ function hasMark(node: AdfNode, mark: AdfMark): boolean {
 	return marksOf(node).some((candidate) => sameMark(candidate, mark));
 }
 
+function inlineToMarkdown(nodes: AdfNode[]): string {
+	return renderMarkedRun(mergeTextNodes(nodes), []);
+}
+
+/** Jira may split equally formatted text into several nodes; as separate spans they could fuse badly. */
+function mergeTextNodes(nodes: AdfNode[]): AdfNode[] {
+	const merged: AdfNode[] = [];
+	for (const node of nodes) {
+		const last = merged[merged.length - 1];
+		const mergeable = node.type === 'text' && last?.type === 'text' && typeof node.text === 'string';
+		if (mergeable && markKey(last) === markKey(node)) {
+			merged[merged.length - 1] = { ...last, text: `${last.text ?? ''}${node.text}` };
+		} else {
+			merged.push(node);
+		}
+	}
+	return merged;
+}
+
+function markKey(node: AdfNode): string {
+	return marksOf(node)
+		.map((mark) => `${mark.type}:${markHref(mark)}`)
+		.sort()
+		.join('|');
+}
+
 /**
  * Builds properly nested markdown from ADF's flat marks: at each position the pending mark
  * that runs longest is opened outermost, so `**a *b***` style overlaps never appear.
  */
-function inlineToMarkdown(nodes: AdfNode[], active: AdfMark[]): string {
+function renderMarkedRun(nodes: AdfNode[], active: AdfMark[]): string {
 	let markdown = '';
 	let index = 0;
 	while (index < nodes.length) {
@@ -1281,7 +1320,7 @@ function runEnd(nodes: AdfNode[], start: number, mark: AdfMark): number {
 
 function wrapMarkdown(mark: AdfMark, run: AdfNode[], active: AdfMark[]): string {
 	if (mark.type === 'link') return linkToMarkdown(markHref(mark), run, [...active, mark]);
-	const inner = inlineToMarkdown(run, [...active, mark]);
+	const inner = renderMarkedRun(run, [...active, mark]);
 	// Delimiters must touch non-space text to count, so surrounding spaces move outside.
 	const [, leading, core, trailing] = /^(\s*)([\s\S]*?)(\s*)$/.exec(inner) ?? ['', '', inner, ''];
 	if (core === '') return inner;
@@ -1294,7 +1333,7 @@ function linkToMarkdown(href: string, run: AdfNode[], active: AdfMark[]): string
 	const plain = only?.type === 'text' && wrappingMarks(only).length === active.length && !hasCode(only);
 	const label = only?.text ?? '';
 	if (plain && (label === href || `mailto:${label}` === href) && isAutolinkable(label)) return `<${label}>`;
-	return `[${inlineToMarkdown(run, active)}](${destinationToMarkdown(href)})`;
+	return `[${renderMarkedRun(run, active)}](${destinationToMarkdown(href)})`;
 }
 
 function isAutolinkable(text: string): boolean {
@@ -1339,7 +1378,7 @@ function inlineNodeToMarkdown(node: AdfNode): string {
 		case 'mediaInline':
 			return '';
 		default:
-			return typeof node.text === 'string' ? escapeMarkdown(node.text) : inlineToMarkdown(childrenOf(node), []);
+			return typeof node.text === 'string' ? escapeMarkdown(node.text) : inlineToMarkdown(childrenOf(node));
 	}
 }
 
@@ -1387,8 +1426,8 @@ function needsEscape(text: string, index: number): boolean {
 			// snake_case needs no escaping: intraword underscores never emphasise.
 			return !(isWordChar(before) && isWordChar(after));
 		case '~':
-			// A lone tilde is literal; one at a text edge could meet a neighbour's tilde.
-			return before === undefined || after === undefined || before === '~' || after === '~';
+			// Even a lone tilde can end up next to a strike delimiter once spaces move outside marks.
+			return true;
 		case '<':
 			return startsAutolink(text, index);
 		default:

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+export { returnAllAndLimit } from '../shared/descriptions';
+
 /** Parameters that several Jira operations share, so that they look and behave the same. */
 
 export const ISSUE_KEY_REGEX = '^(?:[A-Za-z][A-Za-z0-9_]*-\\d+|\\d+)$';
@@ -93,26 +95,6 @@ export function richTextFormat(name: string, displayName: string, description: s
 	};
 }
 
-export function returnAllAndLimit(): INodeProperties[] {
-	return [
-		{
-			displayName: 'Return All',
-			name: 'returnAll',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to return all results or only up to a given limit',
-		},
-		{
-			displayName: 'Limit',
-			name: 'limit',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 50,
-			description: 'Max number of results to return',
-			displayOptions: { show: { returnAll: [false] } },
-		},
-	];
-}
 
 export const ACCOUNT_ID_REGEX = '^[A-Za-z0-9:_-]{1,128}$';
 

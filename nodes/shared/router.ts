@@ -8,12 +8,16 @@ export type ResourceMap = Record<string, Record<string, unknown>>;
 
 /**
  * The execute() of a resource/operation node: finds the operation module and runs it per item
- * (paired items, continueOnFail) through the shared loop.
+ * (paired items, continueOnFail) through the shared loop, or hands it all items at once.
  */
 export async function routeToOperation(this: IExecuteFunctions, resources: ResourceMap): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const module = resources[resource]?.[operation] as { execute?: ItemOperation } | undefined;
+	const module = resources[resource]?.[operation] as
+		| { execute?: ItemOperation; executeBatch?: (this: IExecuteFunctions) => Promise<INodeExecutionData[]> }
+		| undefined;
+	// Batch operations (bulk writes) take all items at once and pair their outputs themselves.
+	if (module?.executeBatch) return [await module.executeBatch.call(this)];
 	if (!module?.execute) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}

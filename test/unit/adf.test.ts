@@ -115,6 +115,18 @@ describe('markdownToAdf: blocks', () => {
 		);
 	});
 
+	it('accepts markdown hard-break syntax and drops the spaces around breaks', () => {
+		expect(markdownToAdf('two spaces  \nbackslash\\\nend')).toStrictEqual(doc(p(t('two spaces'), br, t('backslash'), br, t('end'))));
+	});
+
+	it('reads a line starting with ```code``` as inline code, not a fence', () => {
+		expect(markdownToAdf('```npm ci``` first\nthen')).toStrictEqual(doc(p(t('npm ci', code), t(' first'), br, t('then'))));
+	});
+
+	it('drops an empty blockquote, which ADF would reject', () => {
+		expect(markdownToAdf('>\n\ntext')).toStrictEqual(doc(p(t('text'))));
+	});
+
 	it('nests bullet in ordered in bullet lists three levels deep', () => {
 		const md = [
 			'- Prepare',
@@ -431,7 +443,15 @@ const jiraComment: AdfDocument = {
 								},
 								{
 									type: 'listItem',
-									content: [{ type: 'paragraph', content: [{ type: 'emoji', attrs: { shortName: ':warning:', id: '26a0' } }, { type: 'text', text: ' wait for *all* jobs' }] }],
+									content: [
+										{
+											type: 'paragraph',
+											content: [
+												{ type: 'emoji', attrs: { shortName: ':warning:', id: '26a0' } },
+												{ type: 'text', text: ' wait for *all* jobs' },
+											],
+										},
+									],
 								},
 							],
 						},
@@ -452,8 +472,8 @@ const jiraComment: AdfDocument = {
 				{
 					type: 'tableRow',
 					content: [
-						{ type: 'tableHeader', attrs: {}, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Service', marks: [{ type: 'strong' }] }] }] },
-						{ type: 'tableHeader', attrs: {}, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'State', marks: [{ type: 'strong' }] }] }] },
+						{ type: 'tableHeader', attrs: {}, content: [p(t('Service', strong))] },
+						{ type: 'tableHeader', attrs: {}, content: [p(t('State', strong))] },
 					],
 				},
 				{
@@ -535,7 +555,11 @@ describe('adfToText', () => {
 
 	it('indents nested lists by two spaces per level and numbers from attrs.order', () => {
 		const input = doc(
-			{ type: 'orderedList', attrs: { order: 4 }, content: [li(p(t('four'), br, t('more')), ul(li(p(t('deep')), ul(li(p(t('deeper'))))))), li(p(t('five')))] },
+			{
+				type: 'orderedList',
+				attrs: { order: 4 },
+				content: [li(p(t('four'), br, t('more')), ul(li(p(t('deep')), ul(li(p(t('deeper'))))))), li(p(t('five')))],
+			},
 		);
 		expect(adfToText(input)).toBe('4. four\n  more\n  - deep\n    - deeper\n5. five');
 	});
@@ -608,6 +632,35 @@ describe('adfToMarkdown', () => {
 		const input = doc(ul(li(p(t('a')))), ul(li(p(t('b')))), ol(li(p(t('c')))), ol(li(p(t('d')))));
 		expect(adfToMarkdown(input)).toBe('- a\n\n* b\n\n1. c\n\n1) d');
 		expect(markdownToAdf(adfToMarkdown(input))).toStrictEqual(input);
+	});
+
+	it('merges equally formatted neighbours so code spans do not fuse', () => {
+		expect(adfToMarkdown(doc(p(t('npm ', code), t('test', code), t(' and '), t('a', strong), t('b', strong))))).toBe(
+			'`npm test` and **ab**',
+		);
+	});
+
+	it('escapes link destinations with unbalanced parentheses and keeps balanced ones', () => {
+		const input = doc(p(t('a', link('https://x.test/a)b')), t(' '), t('c', link('https://x.test/(c)'))));
+		expect(adfToMarkdown(input)).toBe('[a](https://x.test/a\\)b) [c](https://x.test/(c))');
+		expect(markdownToAdf(adfToMarkdown(input))).toStrictEqual(input);
+	});
+
+	it('renders task lists as checkbox items', () => {
+		const tasks = {
+			type: 'taskList',
+			attrs: { localId: 'l1' },
+			content: [
+				{ type: 'taskItem', attrs: { localId: 't1', state: 'DONE' }, content: [t('ship it')] },
+				{
+					type: 'taskItem',
+					attrs: { localId: 't2', state: 'TODO' },
+					content: [t('tell '), { type: 'mention', attrs: { id: 'u1', text: '@Sam' } }],
+				},
+			],
+		};
+		expect(adfToMarkdown(doc(tasks))).toBe('- [x] ship it\n- [ ] tell [~accountid:u1|Sam]');
+		expect(adfToText(doc(tasks))).toBe('- [x] ship it\n- [ ] tell @Sam');
 	});
 
 	it('returns an empty string for null and undefined', () => {

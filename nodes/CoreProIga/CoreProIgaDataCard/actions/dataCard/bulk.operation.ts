@@ -1,0 +1,248 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { mapWithConcurrency } from '../../../../shared/concurrency';
+import { asNodeError } from '../../../../shared/execute';
+import { requiredString } from '../../../../shared/parameters';
+import { collectCards } from '../../../cards';
+import { eqlOrChunks } from '../../../eql';
+import { getTemplate } from '../../../metadata';
+import { esmApiRequest, paginateCards } from '../../../transport';
+import { cardErrors, simplifyCard, toEsmData, type EsmTemplate } from '../../../values';
+import {
+	attributeParameters,
+	folderParameter,
+	inputError,
+	itemAttributes,
+	resolveReferences,
+	templateLocator,
+	templateParameter,
+	writeOptions,
+} from '../common';
+
+const properties: INodeProperties[] = [
+	templateLocator,
+	{ ...folderParameter, description: 'Folder new cards are created in' },
+	...attributeParameters('upsert'),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			...writeOptions,
+			{
+				displayName: 'Batch Size',
+				name: 'batchSize',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 1000 },
+				default: 100,
+				description: 'Cards per bulk request (ESM documents no maximum)',
+			},
+			{
+				displayName: 'Parallel Requests',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 16 },
+				default: 4,
+				description: 'Bulk requests sent at the same time',
+			},
+			{
+				displayName: 'Find Existing Cards By',
+				name: 'keyLookup',
+				type: 'options',
+				options: [
+					{ name: 'Queries per Batch', value: 'chunks', description: 'OR-queries on the match attribute for the keys of the input' },
+					{ name: 'Listing the Template Once', value: 'listAll', description: 'Faster when the input is most of the template' },
+				],
+				default: 'chunks',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['dataCard'], operation: ['bulkUpsert'] } }, properties);
+
+interface Entry {
+	itemIndex: number;
+	key?: string;
+	data: IDataObject;
+	dataCardId?: string;
+}
+
+type Outcome = { ok: true; json: IDataObject } | { ok: false; error: Error };
+
+/** Key value -> dataCardIds of the cards that have it (more than one means the key is not unique). */
+async function existingCards(
+	this: IExecuteFunctions,
+	template: string,
+	attribute: string,
+	keys: string[],
+	mode: unknown,
+): Promise<Map<string, string[]>> {
+	const found = new Map<string, string[]>();
+	const note = (card: IDataObject) => {
+		const value = (simplifyCard(card) as IDataObject)[attribute];
+		if (value === undefined || value === null) return;
+		const list = found.get(String(value)) ?? [];
+		if (!list.includes(String(card.dataCardId))) list.push(String(card.dataCardId));
+		found.set(String(value), list);
+	};
+	const query = { template, dataCards: true, selectedAttributes: [attribute] };
+	if (mode === 'listAll') {
+		for await (const page of paginateCards.call(this, query)) page.forEach(note);
+		return found;
+	}
+	for (const filter of eqlOrChunks(attribute, keys)) {
+		for (const card of await collectCards.call(this, { ...query, filter })) note(card);
+	}
+	return found;
+}
+
+function describeResult(result: IDataObject): string {
+	return cardErrors({ errors: result.errors })
+		.map((error) => error.message)
+		.join('; ');
+}
+
+/**
+ * Bulk upsert: converts every item, finds existing cards by the match attribute without EQL IN,
+ * then writes creates and updates through PUT /dc/{template}/data in batches, several at once.
+ * Results are mapped back by position and checked against the card IDs we sent; attribute errors
+ * inside a 2xx answer fail that item only.
+ */
+export async function executeBatch(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
+	const outcomes: Outcome[] = new Array(items.length);
+	const fail = (index: number, error: unknown) => {
+		outcomes[index] = { ok: false, error: asNodeError(this, inputError.call(this, error, index), index) };
+	};
+	const templateCode = templateParameter.call(this, 0);
+	const folder = requiredString.call(this, 'folder', 'Folder', 0, 'choose the folder new cards are created in');
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const template: EsmTemplate = await getTemplate.call(this, templateCode, 0);
+	const matchAttribute = ((this.getNodeParameter('attributes.matchingColumns', 0, []) as string[]) ?? [])[0];
+
+	// 1. Values per item (conversion errors stay with their item).
+	const values: Array<IDataObject | undefined> = items.map((_item, index) => {
+		try {
+			return itemAttributes.call(this, index, template, this.getNodeParameter('options', index, {}) as IDataObject);
+		} catch (error) {
+			fail(index, error);
+			return undefined;
+		}
+	});
+	const resolveReference = await resolveReferences.call(
+		this,
+		template,
+		values.filter((value): value is IDataObject => value !== undefined),
+		String(options.referenceLookup ?? 'efecte_id'),
+		0,
+	);
+	const entries: Entry[] = [];
+	const firstWithKey = new Map<string, number>();
+	values.forEach((record, index) => {
+		if (!record) return;
+		try {
+			const data = toEsmData(template.attributes, record, { resolveReference }) as IDataObject;
+			const key = matchAttribute ? String(record[matchAttribute] ?? '').trim() : undefined;
+			if (matchAttribute && !key) throw new NodeOperationError(this.getNode(), `The match attribute ${matchAttribute} has no value in this item`, { itemIndex: index });
+			if (key !== undefined && firstWithKey.has(key)) {
+				throw new NodeOperationError(
+					this.getNode(),
+					`${matchAttribute} = "${key}" appears again in this run (item ${firstWithKey.get(key)} was written): not written twice`,
+					{ itemIndex: index, description: 'The next run writes it as an update.' },
+				);
+			}
+			if (key !== undefined) firstWithKey.set(key, index);
+			entries.push({ itemIndex: index, key, data });
+		} catch (error) {
+			fail(index, error);
+		}
+	});
+
+	// 2. Existing cards by key.
+	if (matchAttribute && entries.length) {
+		const existing = await existingCards.call(this, templateCode, matchAttribute, entries.map((entry) => entry.key!), options.keyLookup);
+		for (const entry of entries) {
+			const ids = existing.get(entry.key!) ?? [];
+			if (ids.length > 1) {
+				fail(entry.itemIndex, new NodeOperationError(this.getNode(), `Several ${templateCode} cards have ${matchAttribute} = "${entry.key}" (IDs ${ids.join(', ')})`));
+			}
+			entry.dataCardId = ids[0];
+		}
+	}
+	const writable = entries.filter((entry) => outcomes[entry.itemIndex] === undefined);
+
+	// 3. Batches.
+	const batchSize = Math.max(1, Number(options.batchSize ?? 100));
+	const batches: Entry[][] = [];
+	for (let start = 0; start < writable.length; start += batchSize) batches.push(writable.slice(start, start + batchSize));
+	await mapWithConcurrency(batches, Number(options.concurrency ?? 4), async (batch) => {
+		const body = batch.map((entry) => (entry.dataCardId ? { dataCardId: entry.dataCardId, data: entry.data } : { folderCode: folder, data: entry.data }));
+		try {
+			const response = (await esmApiRequest.call(this, {
+				method: 'PUT',
+				path: `/dc/${encodeURIComponent(templateCode)}/data`,
+				body,
+				itemIndex: batch[0].itemIndex,
+				...(matchAttribute
+					? {
+							// A lost answer: cards created meanwhile turn into updates before the batch is sent again.
+							verifyAfterFailure: async () => {
+								const creates = batch.filter((entry) => !entry.dataCardId);
+								if (!creates.length) return undefined;
+								const found = await existingCards.call(this, templateCode, matchAttribute, creates.map((entry) => entry.key!), 'chunks');
+								batch.forEach((entry, position) => {
+									const id = entry.dataCardId ?? found.get(entry.key!)?.[0];
+									if (id && !entry.dataCardId) {
+										entry.dataCardId = id;
+										body[position] = { dataCardId: id, data: entry.data };
+									}
+								});
+								return undefined;
+							},
+						}
+					: {}),
+			})) as IDataObject;
+			const results = (response.data as IDataObject[] | undefined) ?? [];
+			if (results.length !== batch.length) {
+				throw new NodeOperationError(
+					this.getNode(),
+					`ESM answered ${results.length} results for a batch of ${batch.length} cards: the results cannot be matched to the items`,
+				);
+			}
+			batch.forEach((entry, position) => {
+				const result = results[position];
+				const id = String((result.dataCard as IDataObject | undefined)?.dataCardId ?? '');
+				const problems = describeResult(result);
+				if (problems) return fail(entry.itemIndex, new NodeOperationError(this.getNode(), `ESM did not save ${problems}`));
+				if (!id || (entry.dataCardId && id !== entry.dataCardId)) {
+					return fail(
+						entry.itemIndex,
+						new NodeOperationError(this.getNode(), `ESM's result at position ${position} names card ${id || 'none'}, not the card sent (${entry.dataCardId ?? 'new'})`),
+					);
+				}
+				outcomes[entry.itemIndex] = {
+					ok: true,
+					json: { dataCardId: id, templateCode, action: entry.dataCardId ? 'updated' : 'created', ...(matchAttribute ? { [matchAttribute]: entry.key } : {}) },
+				};
+			});
+		} catch (error) {
+			for (const entry of batch) fail(entry.itemIndex, error);
+		}
+	});
+
+	const output: INodeExecutionData[] = [];
+	for (let index = 0; index < items.length; index++) {
+		const outcome = outcomes[index] ?? { ok: false, error: new NodeOperationError(this.getNode(), 'Not written', { itemIndex: index }) };
+		if (outcome.ok) {
+			output.push({ json: outcome.json, pairedItem: { item: index } });
+			continue;
+		}
+		if (!this.continueOnFail()) throw outcome.error;
+		output.push({ json: { error: outcome.error.message }, pairedItem: { item: index } });
+	}
+	return output;
+}
