@@ -40,6 +40,15 @@ export function expectLogins(count: number, expiresInSec = 900): string[] {
 	return tokens;
 }
 
+/** Logins answered whenever they come (for tests about other things than the login). */
+export function allowLogins(): void {
+	nock(ESM)
+		.post(`${API}/users/login`)
+		.optionally()
+		.times(Number.MAX_SAFE_INTEGER)
+		.reply(200, () => ({ code: 200, message: 'ok', token: `Bearer ${jwt(900)}` }));
+}
+
 export function esm(token?: () => string) {
 	const scope = nock(ESM);
 	return token ? scope.matchHeader('authorization', (value) => value === `Bearer ${token()}`) : scope;

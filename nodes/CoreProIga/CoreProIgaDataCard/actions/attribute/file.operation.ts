@@ -6,15 +6,13 @@ import { assertNoAttributeErrors } from '../common';
 import { attributePath, cardAttributeParameters } from './shared';
 
 /** Upload and Download: files held by external-reference (file) attributes. */
-const properties: INodeProperties[] = [
-	...cardAttributeParameters,
+const uploadParameters: INodeProperties[] = [
 	{
 		displayName: 'Input Binary Field',
 		name: 'binaryProperty',
 		type: 'string',
 		default: 'data',
 		required: true,
-		displayOptions: { show: { operation: ['upload'] } },
 		description: 'Binary field of the input item that holds the file',
 	},
 	{
@@ -22,15 +20,16 @@ const properties: INodeProperties[] = [
 		name: 'fileName',
 		type: 'string',
 		default: '',
-		displayOptions: { show: { operation: ['upload'] } },
 		description: 'Name stored in ESM; empty uses the binary file name',
 	},
+];
+
+const downloadParameters: INodeProperties[] = [
 	{
 		displayName: 'File Location',
 		name: 'location',
 		type: 'string',
 		default: '',
-		displayOptions: { show: { operation: ['download'] } },
 		description: 'Location of the file in the attribute (from Get Attribute); empty downloads the first file',
 	},
 	{
@@ -39,11 +38,16 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: 'data',
 		required: true,
-		displayOptions: { show: { operation: ['download'] } },
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['attribute'], operation: ['upload', 'download'] } }, properties);
+// Each group gets its own display options: updateDisplayOptions merges arrays, so a narrower
+// `operation` inside a property would be widened to the group's.
+export const description = [
+	...updateDisplayOptions({ show: { resource: ['attribute'], operation: ['upload', 'download'] } }, cardAttributeParameters),
+	...updateDisplayOptions({ show: { resource: ['attribute'], operation: ['upload'] } }, uploadParameters),
+	...updateDisplayOptions({ show: { resource: ['attribute'], operation: ['download'] } }, downloadParameters),
+];
 
 export const upload = {
 	async execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {

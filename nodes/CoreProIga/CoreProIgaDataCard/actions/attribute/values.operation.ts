@@ -7,24 +7,20 @@ import { toEsmValues } from '../../../values';
 import { assertNoAttributeErrors, inputError, resolveReferences } from '../common';
 import { attributePath, cardAttributeParameters } from './shared';
 
-/** Replace Values, Add Value and Clear share their parameters. */
-const properties: INodeProperties[] = [
-	...cardAttributeParameters,
-	{
-		displayName: 'Value',
-		name: 'value',
-		type: 'string',
-		default: '',
-		required: true,
-		displayOptions: { show: { operation: ['replace', 'add'] } },
-		description: 'The value; for several values of a multi-value attribute give a JSON array (e.g. ["1","2"]) or an expression that returns an array',
-	},
-];
+/** Replace Values, Add Value and Clear share their parameters; Clear takes no value. */
+const valueParameter: INodeProperties = {
+	displayName: 'Value',
+	name: 'value',
+	type: 'string',
+	default: '',
+	required: true,
+	description: 'The value; for several values of a multi-value attribute give a JSON array (e.g. ["1","2"]) or an expression that returns an array',
+};
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['attribute'], operation: ['replace', 'add', 'clear'] } },
-	properties,
-);
+export const description = [
+	...updateDisplayOptions({ show: { resource: ['attribute'], operation: ['replace', 'add', 'clear'] } }, cardAttributeParameters),
+	...updateDisplayOptions({ show: { resource: ['attribute'], operation: ['replace', 'add'] } }, [valueParameter]),
+];
 
 function parseValue(raw: unknown): unknown {
 	if (typeof raw !== 'string') return raw;

@@ -186,6 +186,8 @@ export async function executeBatch(this: IExecuteFunctions): Promise<INodeExecut
 				method: 'PUT',
 				path: `/dc/${encodeURIComponent(templateCode)}/data`,
 				body,
+				// Creates in the batch make a blind resend unsafe (duplicates): see verifyAfterFailure.
+				idempotent: false,
 				itemIndex: batch[0].itemIndex,
 				...(matchAttribute
 					? {
