@@ -1,0 +1,303 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { eqlEquals } from '../../CoreProIga/eql';
+import { getTemplate } from '../../CoreProIga/metadata';
+import { searchTemplates } from '../../CoreProIga/methods/listSearch';
+import { getAttributes, getKeyAttributes } from '../../CoreProIga/methods/loadOptions';
+import { esmApiRequest, paginateCards } from '../../CoreProIga/transport';
+import { cardErrors, simplifyCard, toEsmValues, type EsmAttributeMeta } from '../../CoreProIga/values';
+import { templateLocator } from '../../CoreProIga/CoreProIgaDataCard/actions/common';
+import { mapWithConcurrency } from '../../shared/concurrency';
+import { asNodeError } from '../../shared/execute';
+import { requiredString } from '../../shared/parameters';
+import { exceedsLimits, planReconcile, summary, type TaskCard } from './reconcile';
+
+export class ReconcileRemoved implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Reconcile Removed',
+		name: 'reconcileRemoved',
+		icon: { light: 'file:../../../icons/reconcile.svg', dark: 'file:../../../icons/reconcile.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["kind"] + ": " + $parameter["taskId"]}}',
+		description:
+			'After a full import, set the status of ESM cards whose record disappeared from the source, guarded against mass removal',
+		defaults: { name: 'Reconcile Removed' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'coreProIgaApi', required: true }],
+		properties: [
+			{
+				displayName:
+					'Feed this node EVERY record the source listed in this run (not only the changed ones), after the load has finished.',
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Run Type',
+				name: 'runType',
+				type: 'options',
+				options: [
+					{ name: 'Full (Every Record Listed)', value: 'full' },
+					{ name: 'Incremental (Only Changes)', value: 'incremental' },
+				],
+				default: 'full',
+				description: 'Only a full run shows what is gone; an incremental run is refused',
+			},
+			{
+				displayName: 'Kind',
+				name: 'kind',
+				type: 'options',
+				options: [
+					{ name: 'Generic Objects', value: 'generic' },
+					{ name: 'Groups (Entitlements)', value: 'groups' },
+					{ name: 'Users (Accounts)', value: 'users' },
+				],
+				default: 'generic',
+				description: 'What the cards are; used in the summary and messages',
+			},
+			{
+				displayName: 'Task ID',
+				name: 'taskId',
+				type: 'string',
+				default: '',
+				required: true,
+				placeholder: 'jira-users-full',
+				description: 'The Task ID the import stamps on its cards (the same value as its Task Cache nodes)',
+			},
+			templateLocator,
+			{
+				displayName: 'Key Attribute Name or ID',
+				name: 'keyAttribute',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getKeyAttributes', loadOptionsDependsOn: ['template.value'] },
+				default: 'efecte_id',
+				description:
+					'Attribute of the cards that holds the record key. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			{
+				displayName: 'Key',
+				name: 'key',
+				type: 'string',
+				default: '',
+				required: true,
+				placeholder: '={{ $json.key }}',
+				description: 'Expression that gives each fetched record’s key, as written into the key attribute',
+			},
+			{
+				displayName: 'Task ID Attribute',
+				name: 'taskIdAttribute',
+				type: 'string',
+				default: 'datasourceid',
+				description: 'Attribute that holds the Task ID on the cards (formerly datasourceid)',
+			},
+			{
+				displayName: 'Status Attribute Name or ID',
+				name: 'statusAttribute',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getAttributes', loadOptionsDependsOn: ['template.value'] },
+				default: '',
+				required: true,
+				description:
+					'E.g. accountStatus or status. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			{
+				displayName: 'Removed Value',
+				name: 'removedValue',
+				type: 'string',
+				default: '',
+				required: true,
+				placeholder: 'Deleted',
+				description: 'Status value for cards whose record is gone, e.g. Deleted or 5 - Removed',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Active Value',
+						name: 'activeValue',
+						type: 'string',
+						default: '',
+						placeholder: 'Active',
+						description: 'Status value that Re-Enable Reappearing sets',
+					},
+					{
+						displayName: 'Allow Mass Removal',
+						name: 'allowMassRemoval',
+						type: 'boolean',
+						default: false,
+						description: 'Whether to go on even when the removals exceed both limits (after checking the source really lost those records)',
+					},
+					{
+						displayName: 'Dry Run',
+						name: 'dryRun',
+						type: 'boolean',
+						default: false,
+						description: 'Whether to only output what would change, writing nothing',
+					},
+					{
+						displayName: 'Max Removals (Count)',
+						name: 'maxCount',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 10,
+						description: 'Refuse when more cards than this would be removed AND the percentage is exceeded too',
+					},
+					{
+						displayName: 'Max Removals (Percent)',
+						name: 'maxPercent',
+						type: 'number',
+						typeOptions: { minValue: 0, maxValue: 100 },
+						default: 10,
+						description: 'Refuse when more than this share of the task’s active cards would be removed AND the count is exceeded too',
+					},
+					{
+						displayName: 'Parallel Requests',
+						name: 'concurrency',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: 16 },
+						default: 4,
+					},
+					{
+						displayName: 'Re-Enable Reappearing',
+						name: 'reEnable',
+						type: 'boolean',
+						default: false,
+						description: 'Whether a removed card whose record is listed again gets the Active Value (the vendor never does this)',
+					},
+				],
+			},
+		],
+	};
+
+	methods = {
+		listSearch: { searchTemplates },
+		loadOptions: { getAttributes, getKeyAttributes },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const node = this.getNode();
+		if (this.getNodeParameter('runType', 0) !== 'full') {
+			throw new NodeOperationError(node, 'Reconcile Removed runs after a full import only: an incremental run does not list every record', {
+				description: 'Connect it to the full task, or set Run Type to Full if this run lists everything.',
+			});
+		}
+		const taskId = requiredString.call(this, 'taskId', 'Task ID', 0, 'enter the Task ID the import stamps on its cards');
+		const template = requiredString.call(this, 'template', 'Template', 0, 'choose the template of the task’s cards');
+		const keyAttribute = requiredString.call(this, 'keyAttribute', 'Key Attribute', 0, 'choose the attribute that holds the key');
+		const taskIdAttribute = requiredString.call(this, 'taskIdAttribute', 'Task ID Attribute', 0, 'enter the attribute that holds the Task ID');
+		const statusAttribute = requiredString.call(this, 'statusAttribute', 'Status Attribute', 0, 'choose the status attribute');
+		const removedValue = requiredString.call(this, 'removedValue', 'Removed Value', 0, 'enter the status value of removed cards');
+		const kind = String(this.getNodeParameter('kind', 0, 'generic'));
+		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+		const dryRun = options.dryRun === true;
+		const reEnable = options.reEnable === true;
+
+		// 1. Every key the source listed.
+		const fetched = new Set<string>();
+		const itemOfKey = new Map<string, number>();
+		items.forEach((_item, itemIndex) => {
+			const key = String(this.getNodeParameter('key', itemIndex, '') ?? '').trim();
+			if (!key) return;
+			fetched.add(key);
+			if (!itemOfKey.has(key)) itemOfKey.set(key, itemIndex);
+		});
+		if (fetched.size === 0) {
+			throw new NodeOperationError(node, `Refusing to reconcile ${kind}: the source returned no records, which would mark every card of task ${taskId} removed`, {
+				description: 'An empty listing usually means a failed login or a wrong query. Check the source step; nothing was changed.',
+			});
+		}
+
+		// 2. Validate the status values against the template before anything is written.
+		const meta = await getTemplate.call(this, template);
+		const status = meta.attributes.find((attribute) => attribute.code === statusAttribute);
+		for (const [code, label] of [[statusAttribute, 'Status Attribute'], [keyAttribute, 'Key Attribute'], [taskIdAttribute, 'Task ID Attribute']]) {
+			if (!meta.attributes.some((attribute) => attribute.code === code)) {
+				throw new NodeOperationError(node, `${label} "${code}" is not an attribute of template ${template}`);
+			}
+		}
+		const activeValue = String(options.activeValue ?? '').trim();
+		if (reEnable && !activeValue) throw new NodeOperationError(node, 'Re-Enable Reappearing needs an Active Value, e.g. Active');
+		let removedPayload: IDataObject;
+		let activePayload: IDataObject | undefined;
+		try {
+			removedPayload = toEsmValues(status as EsmAttributeMeta, removedValue) as unknown as IDataObject;
+			if (reEnable) activePayload = toEsmValues(status as EsmAttributeMeta, activeValue) as unknown as IDataObject;
+		} catch (error) {
+			throw new NodeOperationError(node, (error as Error).message);
+		}
+		const canonicalRemoved = String(((removedPayload.values as IDataObject[])[0] ?? {}).value ?? removedValue);
+
+		// 3. The task's cards in ESM, page by page.
+		const cards: TaskCard[] = [];
+		const pages = paginateCards.call(this, {
+			template,
+			filter: eqlEquals(taskIdAttribute, taskId),
+			dataCards: true,
+			selectedAttributes: [keyAttribute, statusAttribute, taskIdAttribute],
+		});
+		for await (const page of pages) {
+			for (const raw of page) {
+				const card = simplifyCard(raw, meta) as IDataObject;
+				cards.push({
+					dataCardId: String(card.dataCardId),
+					key: String(card[keyAttribute] ?? ''),
+					status: String(card[statusAttribute] ?? ''),
+					taskId: String(card[taskIdAttribute] ?? ''),
+				});
+			}
+		}
+
+		// 4. Plan and guard.
+		const plan = planReconcile(cards, fetched, taskId, canonicalRemoved, reEnable);
+		const limits = { maxPercent: Number(options.maxPercent ?? 10), maxCount: Number(options.maxCount ?? 10) };
+		if (exceedsLimits(plan, limits) && options.allowMassRemoval !== true) {
+			const percent = plan.activeInEsm ? Math.round((plan.remove.length / plan.activeInEsm) * 1000) / 10 : 0;
+			throw new NodeOperationError(
+				node,
+				`Refusing to mark ${plan.remove.length} of ${plan.activeInEsm} active ${kind} cards of task ${taskId} removed (${percent} %): more than ${limits.maxCount} cards and more than ${limits.maxPercent} %`,
+				{
+					description: `The source listed ${fetched.size} records. If it really lost them, turn on Allow Mass Removal (or raise the limits) for one run; nothing was changed.`,
+				},
+			);
+		}
+
+		// 5. Write (or not, in a dry run), bounded in parallel; a failed card is reported, not lost.
+		const changes = [
+			...plan.remove.map((card) => ({ card, action: 'removed', newStatus: canonicalRemoved, payload: removedPayload })),
+			...plan.reEnable.map((card) => ({ card, action: 'reEnabled', newStatus: activeValue, payload: activePayload! })),
+		];
+		let failed = 0;
+		const results = await mapWithConcurrency(changes, Number(options.concurrency ?? 4), async ({ card, action, newStatus, payload }) => {
+			const json: IDataObject = { key: card.key, dataCardId: card.dataCardId, previousStatus: card.status, newStatus, action, dryRun };
+			if (dryRun) return json;
+			try {
+				const response = await esmApiRequest.call(this, {
+					method: 'PATCH',
+					path: `/dc/${encodeURIComponent(template)}/data/${encodeURIComponent(card.dataCardId)}`,
+					body: { dataCardId: card.dataCardId, data: { [statusAttribute]: payload } },
+				});
+				const problems = cardErrors(response);
+				if (problems.length) throw new NodeOperationError(node, `ESM did not save ${problems.map((problem) => problem.message).join('; ')}`);
+				return json;
+			} catch (error) {
+				failed++;
+				if (!this.continueOnFail()) throw asNodeError(this, error);
+				return { ...json, error: (error as Error).message };
+			}
+		});
+		// A re-enabled card pairs with the record that reappeared; a removed one has no input record
+		// (that is the point), so it and the summary pair with the first item.
+		const output: INodeExecutionData[] = results.map((json) => ({ json, pairedItem: { item: itemOfKey.get(String(json.key)) ?? 0 } }));
+		output.push({ json: summary(plan, fetched.size, { kind, taskId, dryRun, failed }), pairedItem: { item: 0 } });
+		return [output];
+	}
+}
