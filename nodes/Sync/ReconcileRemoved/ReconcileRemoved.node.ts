@@ -237,7 +237,8 @@ export class ReconcileRemoved implements INodeType {
 		const canonicalRemoved = String(((removedPayload.values as IDataObject[])[0] ?? {}).value ?? removedValue);
 
 		// 3. The task's cards in ESM, page by page.
-		const cards: TaskCard[] = [];
+		// By id: a card listed twice (a page boundary moving under concurrent writes) counts once.
+		const cards = new Map<string, TaskCard>();
 		const pages = paginateCards.call(this, {
 			template,
 			filter: eqlEquals(taskIdAttribute, taskId),
@@ -247,7 +248,7 @@ export class ReconcileRemoved implements INodeType {
 		for await (const page of pages) {
 			for (const raw of page) {
 				const card = simplifyCard(raw, meta) as IDataObject;
-				cards.push({
+				cards.set(String(card.dataCardId), {
 					dataCardId: String(card.dataCardId),
 					key: String(card[keyAttribute] ?? ''),
 					status: String(card[statusAttribute] ?? ''),
@@ -257,7 +258,7 @@ export class ReconcileRemoved implements INodeType {
 		}
 
 		// 4. Plan and guard.
-		const plan = planReconcile(cards, fetched, taskId, canonicalRemoved, reEnable);
+		const plan = planReconcile([...cards.values()], fetched, taskId, canonicalRemoved, reEnable);
 		const limits = { maxPercent: Number(options.maxPercent ?? 10), maxCount: Number(options.maxCount ?? 10) };
 		if (exceedsLimits(plan, limits) && options.allowMassRemoval !== true) {
 			const percent = plan.activeInEsm ? Math.round((plan.remove.length / plan.activeInEsm) * 1000) / 10 : 0;

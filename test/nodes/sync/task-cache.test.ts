@@ -116,7 +116,7 @@ describe('Task Cache: Filter Changed and Mark Synced', () => {
 	it('does not mark a record whose write never ran (the run stopped before Mark Synced)', async () => {
 		const t = task();
 		const onlyFilter = syncWorkflow(records);
-		onlyFilter.connections = { Start: onlyFilter.connections.Start };
+		onlyFilter.connections = { Start: (onlyFilter.connections as Record<string, unknown>).Start } as WorkflowJson['connections'];
 		await t.run(onlyFilter);
 		const next = await t.run(syncWorkflow(records));
 		expect(keys(next.json('Filter Changed', 0))).toEqual(['A-1', 'A-2', 'A-3']);
