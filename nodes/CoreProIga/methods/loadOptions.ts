@@ -38,3 +38,12 @@ export async function getFileAttributes(this: ILoadOptionsFunctions): Promise<IN
 		.filter((attribute) => attribute.file === true || attribute.type === 'external-reference')
 		.map((attribute) => ({ name: `${attribute.name} (${attribute.code})`, value: attribute.code }));
 }
+
+/** The dropdown values of the attribute chosen in `statusAttribute` (e.g. Active, Deleted). */
+export async function getStatusValues(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const template = await chosenTemplate(this);
+	const code = String(this.getNodeParameter('statusAttribute', '') ?? '');
+	const attribute = template.attributes.find((candidate) => candidate.code === code);
+	if (!attribute) throw new NodeOperationError(this.getNode(), 'Choose a Status Attribute first: its dropdown values are listed here');
+	return (attribute.values ?? []).map((choice) => ({ name: choice.value, value: choice.value }));
+}

@@ -70,5 +70,9 @@ export async function getTransitions(this: ILoadOptionsFunctions): Promise<INode
 /** Every field, system and custom, for field selections. */
 export async function getFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const fields = await getAllFields.call(this);
-	return fields.map((field) => ({ name: `${field.name} (${field.id})`, value: field.id })).sort(byName);
+	return [
+		{ name: 'All Fields', value: '*all' },
+		{ name: 'Navigable Fields', value: '*navigable' },
+		...fields.map((field) => ({ name: `${field.name} (${field.id})`, value: field.id })).sort(byName),
+	];
 }

@@ -4,7 +4,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { eqlEquals } from '../../CoreProIga/eql';
 import { getTemplate } from '../../CoreProIga/metadata';
 import { searchTemplates } from '../../CoreProIga/methods/listSearch';
-import { getAttributes, getKeyAttributes } from '../../CoreProIga/methods/loadOptions';
+import { getAttributes, getKeyAttributes, getStatusValues } from '../../CoreProIga/methods/loadOptions';
 import { esmApiRequest, paginateCards } from '../../CoreProIga/transport';
 import { cardErrors, simplifyCard, toEsmValues, type EsmAttributeMeta } from '../../CoreProIga/values';
 import { templateLocator } from '../../CoreProIga/CoreProIgaDataCard/actions/common';
@@ -105,13 +105,14 @@ export class ReconcileRemoved implements INodeType {
 					'E.g. accountStatus or status. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
 			{
-				displayName: 'Removed Value',
+				displayName: 'Removed Value Name or ID',
 				name: 'removedValue',
-				type: 'string',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getStatusValues', loadOptionsDependsOn: ['template.value', 'statusAttribute'] },
 				default: '',
 				required: true,
-				placeholder: 'Deleted',
-				description: 'Status value for cards whose record is gone, e.g. Deleted or 5 - Removed',
+				description:
+					'Status value for cards whose record is gone, e.g. Deleted or 5 - Removed. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
 			{
 				displayName: 'Options',
@@ -121,12 +122,13 @@ export class ReconcileRemoved implements INodeType {
 				default: {},
 				options: [
 					{
-						displayName: 'Active Value',
+						displayName: 'Active Value Name or ID',
 						name: 'activeValue',
-						type: 'string',
+						type: 'options',
+						typeOptions: { loadOptionsMethod: 'getStatusValues', loadOptionsDependsOn: ['template.value', 'statusAttribute'] },
 						default: '',
-						placeholder: 'Active',
-						description: 'Status value that Re-Enable Reappearing sets',
+						description:
+							'Status value that Re-Enable Reappearing sets. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 					},
 					{
 						displayName: 'Allow Mass Removal',
@@ -179,7 +181,7 @@ export class ReconcileRemoved implements INodeType {
 
 	methods = {
 		listSearch: { searchTemplates },
-		loadOptions: { getAttributes, getKeyAttributes },
+		loadOptions: { getAttributes, getKeyAttributes, getStatusValues },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

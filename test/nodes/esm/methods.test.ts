@@ -135,3 +135,22 @@ describe('CoreProIGA credential', () => {
 		});
 	});
 });
+
+describe('Reconcile Removed pickers', () => {
+	it('lists the dropdown values of the chosen status attribute', async () => {
+		nock(ESM).get(`${API}/dc/incident`).reply(200, incidentTemplate);
+		const reconcile = findNodeType('n8n-nodes-esm-connectors.reconcileRemoved') as INodeType;
+		const ctx = createWorkflowHarness({ credentials: [esmCredential()] }).loadOptionsContext({
+			name: 'Reconcile',
+			type: 'n8n-nodes-esm-connectors.reconcileRemoved',
+			typeVersion: 1,
+			parameters: { template: { __rl: true, mode: 'list', value: 'incident' }, statusAttribute: 'status' },
+			credentials: { coreProIgaApi: { id: 'esmLocal', name: 'ESM (local)' } },
+		});
+		expect(await reconcile.methods!.loadOptions!.getStatusValues.call(ctx)).toEqual([
+			{ name: '01 - New', value: '01 - New' },
+			{ name: '02 - Solving', value: '02 - Solving' },
+			{ name: '07 - Closed', value: '07 - Closed' },
+		]);
+	});
+});

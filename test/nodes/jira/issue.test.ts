@@ -178,7 +178,7 @@ describe('Jira Issue: get, update, delete', () => {
 			resource: 'issue',
 			operation: 'get',
 			issueKey: issueKey('ABC-1'),
-			options: { fields: 'summary, description', expand: ['names', 'changelog'], properties: 'esm.sync' },
+			options: { fields: ['summary', 'description'], expand: ['names', 'changelog'], properties: 'esm.sync' },
 		});
 		expect(run.items[0]).toMatchObject({ key: 'ABC-1', fields: { summary: 'S', description: 'Hello' }, url: `${JIRA}/browse/ABC-1` });
 	});
@@ -255,7 +255,7 @@ describe('Jira Issue: search', () => {
 			jql: 'project = :project AND summary ~ :text ORDER BY key',
 			jqlValues: { values: [{ name: 'project', value: 'ABC' }, { name: 'text', value: 'say "hi"' }] },
 			returnAll: true,
-			options: { fields: 'summary,description', properties: 'esm.sync' },
+			options: { fields: ['summary', 'description'], properties: 'esm.sync' },
 		});
 		expect(run.items).toHaveLength(250);
 		expect(run.items[249]).toMatchObject({ key: 'ABC-250', fields: { summary: 'Issue 250', description: 'Body 250' } });
@@ -290,7 +290,7 @@ describe('Jira Issue: search', () => {
 
 	it('uses pages of 5,000 when only keys are asked', async () => {
 		jira().post('/rest/api/3/search/jql', (body) => body.maxResults === 5000 && body.fields.join() === 'key').reply(200, { issues: [issue('ABC-1')], isLast: true });
-		const run = await runJira({ resource: 'issue', operation: 'search', jql: 'project = ABC', returnAll: true, options: { fields: 'key' } });
+		const run = await runJira({ resource: 'issue', operation: 'search', jql: 'project = ABC', returnAll: true, options: { fields: '={{ "key" }}' } });
 		expect(run.items).toHaveLength(1);
 	});
 

@@ -149,6 +149,8 @@ describe('load options', () => {
 		expect(await node.methods!.loadOptions!.getPriorities.call(ctx)).toEqual([{ name: 'Highest', value: 'Highest' }]);
 		expect((await node.methods!.loadOptions!.getResolutions.call(ctx)).map((o) => o.value)).toEqual(['Fixed']);
 		expect(await node.methods!.loadOptions!.getFields.call(ctx)).toEqual([
+			{ name: 'All Fields', value: '*all' },
+			{ name: 'Navigable Fields', value: '*navigable' },
 			{ name: 'Story Points (customfield_10016)', value: 'customfield_10016' },
 			{ name: 'Summary (summary)', value: 'summary' },
 		]);

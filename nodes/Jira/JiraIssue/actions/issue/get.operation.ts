@@ -34,12 +34,12 @@ export function readOptions(fieldsDefault: string): INodeProperties {
 				default: [],
 			},
 			{
-				displayName: 'Fields',
+				displayName: 'Field Names or IDs',
 				name: 'fields',
-				type: 'string',
-				default: fieldsDefault,
-				description:
-					'Comma-separated field IDs to return: *all, *navigable, or e.g. summary,status,customfield_10016; prefix with - to exclude',
+				type: 'multiOptions',
+				typeOptions: { loadOptionsMethod: 'getFields' },
+				default: [],
+				description: `Fields to return; none chosen means ${fieldsDefault}. With an expression: a list or comma-separated IDs, -field to exclude. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
 			},
 			{
 				displayName: 'Issue Properties',
@@ -57,8 +57,9 @@ const properties: INodeProperties[] = [issueLocator(), readOptions('*all')];
 
 export const description = updateDisplayOptions({ show: { resource: ['issue'], operation: ['get'] } }, properties);
 
+/** A list from a multi-select, an expression's array, or a comma-separated string. */
 export function splitList(value: unknown): string[] {
-	return String(value ?? '')
+	return (Array.isArray(value) ? value.join(',') : String(value ?? ''))
 		.split(',')
 		.map((part) => part.trim())
 		.filter(Boolean);
@@ -78,8 +79,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const issueKey = issueKeyParameter.call(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const qs: IDataObject = {};
-	const fields = splitList(options.fields ?? '*all');
-	if (fields.length) qs.fields = fields.join(',');
+	const fields = splitList(options.fields);
+	qs.fields = fields.length ? fields.join(',') : '*all';
 	if ((options.expand as string[] | undefined)?.length) qs.expand = (options.expand as string[]).join(',');
 	if (options.properties) qs.properties = splitList(options.properties).join(',');
 	const issue = (await jiraApiRequest.call(this, {

@@ -68,7 +68,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const fields = splitList(options.fields ?? '*navigable');
+	const chosen = splitList(options.fields);
+	const fields = chosen.length ? chosen : ['*navigable'];
 	const idsOnly = fields.length > 0 && fields.every((field) => field === 'id' || field === 'key');
 	const body: IDataObject = { jql, fields };
 	if ((options.expand as string[] | undefined)?.length) body.expand = (options.expand as string[]).join(',');
