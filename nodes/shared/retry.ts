@@ -137,7 +137,10 @@ export async function sendWithRetries<T>(request: RetryingSend<T>): Promise<T> {
 		if (status >= 200 && status < 300) return request.result(answer);
 		if (request.beforeRetryDecision && (await request.beforeRetryDecision(answer))) continue;
 
-		const retryAfterMs = parseRetryAfter(answer.headers?.['retry-after']);
+		// Retry-After first; Jira's X-RateLimit-Reset (an ISO time) when a 429 comes without it.
+		const retryAfterMs =
+			parseRetryAfter(answer.headers?.['retry-after']) ??
+			(status === 429 ? parseRetryAfter(answer.headers?.['x-ratelimit-reset']) : undefined);
 		const rateLimited = status === 429 || (status === 503 && retryAfterMs !== undefined);
 		if (canRetry && rateLimited && (retryAfterMs ?? 0) <= policy.maxRetryAfterMs) {
 			await retryClock.sleep(retryDelayMs(attempt, retryAfterMs, policy));

@@ -53,8 +53,8 @@ export function esmHttpError(
 			message = 'ESM refused the file: it is too large (413)';
 			break;
 		case status === 429:
-			message = 'ESM kept rate-limiting the requests (429) after every retry';
-			description = 'Run the workflow later or lower its parallelism.';
+			message = 'ESM is rate-limiting the requests (429)';
+			description = 'The request was retried up to 5 times as ESM asked. Run the workflow later or lower its parallelism.';
 			break;
 		case status >= 500:
 			message = `ESM failed to answer (${status})${suffix}`;

@@ -75,8 +75,9 @@ export function jiraHttpError(
 			message = `Jira refused the write: a per-issue limit was reached (413)${detail ? `: ${detail}` : ''}`;
 			break;
 		case status === 429:
-			message = 'Jira kept rate-limiting the requests (429 Too Many Requests) after every retry';
-			description = 'Run the workflow later or less often, or lower its parallelism.';
+			message = 'Jira is rate-limiting the requests (429 Too Many Requests)';
+			description =
+				'The request was retried up to 5 times as Jira asked (a wait of more than 5 minutes is not made). Run the workflow later or less often, or lower its parallelism.';
 			break;
 		case status >= 500:
 			message = `Jira failed to answer (${status})${detail ? `: ${detail}` : ''}`;

@@ -342,6 +342,23 @@ describe('Jira Issue: reliability and errors', () => {
 		expect(run.sleeps[0]).toBeLessThanOrEqual(7700);
 	});
 
+	it('waits until X-RateLimit-Reset when a 429 has no Retry-After', async () => {
+		const reset = new Date(Date.now() + 30_000).toISOString();
+		jira().get('/rest/api/3/issue/ABC-1').query(true).reply(429, { errorMessages: ['Rate limit exceeded'] }, { 'X-RateLimit-Reset': reset });
+		jira().get('/rest/api/3/issue/ABC-1').query(true).reply(200, issue('ABC-1'));
+		const run = await runJira({ resource: 'issue', operation: 'get', issueKey: issueKey('ABC-1') });
+		expect(run.items[0].key).toBe('ABC-1');
+		expect(run.sleeps[0]).toBeGreaterThan(25_000);
+		expect(run.sleeps[0]).toBeLessThanOrEqual(33_000);
+	});
+
+	it('fails at once, saying so, when Jira asks to wait longer than five minutes', async () => {
+		jira().get('/rest/api/3/issue/ABC-1').query(true).reply(429, { errorMessages: ['Hourly quota used up'] }, { 'Retry-After': '3600' });
+		const run = await runJira({ resource: 'issue', operation: 'get', issueKey: issueKey('ABC-1') });
+		expect(run.error?.message).toBe('Jira is rate-limiting the requests (429 Too Many Requests)');
+		expect(run.sleeps).toEqual([]);
+	});
+
 	it('gives up on a 5xx after 5 retries with backoff, naming the status', async () => {
 		jira().get('/rest/api/3/issue/ABC-1').query(true).times(6).reply(500, { errorMessages: ['boom'] });
 		const run = await runJira({ resource: 'issue', operation: 'get', issueKey: issueKey('ABC-1') });
