@@ -161,6 +161,25 @@ describe('CoreProIGA Data Card: write', () => {
 		});
 	});
 
+	it('maps the item’s own fields automatically when asked, leaving other fields out', async () => {
+		server().post(`${API}/dc/incident/data`).reply(201, { meta: {}, dataCard: { dataCardId: '9003' } });
+		const run = await runEsm(
+			{
+				resource: 'dataCard',
+				operation: 'create',
+				template,
+				folder: 'incident_management',
+				attributes: { mappingMode: 'autoMapInputData', value: null, matchingColumns: [], schema: [] } as unknown as ResourceMapperValue,
+			},
+			{ items: [{ subject: 'Auto', Status: '01 - New', notAnAttribute: 'ignored' }] },
+		);
+		expect(run.error).toBeUndefined();
+		expect(requests(run, 'POST', '/dc/incident/data')[0].body).toEqual({
+			folderCode: 'incident_management',
+			data: { subject: { values: [{ value: 'Auto' }] }, status: { values: [{ value: '01 - New' }] } },
+		});
+	});
+
 	it('names an unknown dropdown value and the allowed ones, and writes nothing', async () => {
 		const run = await runEsm({ resource: 'dataCard', operation: 'create', template, folder: 'incident_management', attributes: mapped({ status: 'Removed' }) });
 		expect(run.error?.message).toMatch(/Removed.*status.*01 - New, 02 - Solving, 07 - Closed/);

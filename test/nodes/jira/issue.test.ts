@@ -79,6 +79,23 @@ describe('Jira Issue: create', () => {
 		expect(body.properties).toEqual([{ key: CREATE_REQUEST_PROPERTY, value: { requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) } }]);
 	});
 
+	it('maps the item’s own fields automatically when asked', async () => {
+		jira().get('/rest/api/3/issue/createmeta/ABC/issuetypes/10001').query(true).reply(200, createMetaPage());
+		jira().post('/rest/api/3/issue').reply(201, { id: '1', key: 'ABC-1', self: 'x' });
+		const run = await runJira(
+			createParameters({ description: '', options: {}, fields: { mappingMode: 'autoMapInputData', value: null, matchingColumns: [], schema: [] } }),
+			{ items: [{ title: 'Auto', Team: 'Dev', 'Story Points': 8, unrelated: 'x' }] },
+		);
+		expect(run.error).toBeUndefined();
+		expect((sent(run, 'POST', '/rest/api/3/issue').body as { fields: unknown }).fields).toEqual({
+			project: { key: 'ABC' },
+			issuetype: { id: '10001' },
+			summary: 'Auto',
+			customfield_10050: { id: '101' },
+			customfield_10016: 8,
+		});
+	});
+
 	it('fetches the create screen once for many items', async () => {
 		jira().get('/rest/api/3/issue/createmeta/ABC/issuetypes/10001').query(true).once().reply(200, createMetaPage());
 		jira().post('/rest/api/3/issue').times(3).reply(201, (_uri, body) => ({ id: '1', key: `ABC-${(body as { fields: { summary: string } }).fields.summary}`, self: 'x' }));

@@ -2,10 +2,11 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { requiredString } from '../../../shared/parameters';
+import { mappedValues } from '../../../shared/resourceMapper';
 import { eqlEquals, EqlValueError } from '../../eql';
 import { getTemplate } from '../../metadata';
 import { collectCards } from '../../cards';
-import { cardErrors, EsmValueError, simplifyCard, toEsmData, type EsmAttributeMeta, type EsmTemplate } from '../../values';
+import { cardErrors, EsmValueError, findAttribute, simplifyCard, toEsmData, type EsmAttributeMeta, type EsmTemplate } from '../../values';
 
 export const templateLocator: INodeProperties = {
 	displayName: 'Template',
@@ -154,7 +155,7 @@ function isEmpty(value: unknown): boolean {
 
 /** The attribute values an item gives: the mapper (empty ones left out), then the JSON, then the Task ID stamp. */
 export function itemAttributes(this: IExecuteFunctions, itemIndex: number, template: EsmTemplate, options: IDataObject): IDataObject {
-	const mapped = (this.getNodeParameter('attributes.value', itemIndex, {}) as IDataObject | null) ?? {};
+	const mapped = mappedValues.call(this, 'attributes', itemIndex, (name) => findAttribute(template.attributes, name) !== undefined);
 	const values: IDataObject = {};
 	for (const [code, value] of Object.entries(mapped)) if (!isEmpty(value)) values[code] = value;
 	Object.assign(values, parseJsonObject.call(this, options.dataJson, 'Attributes (JSON)', itemIndex));

@@ -1,3 +1,4 @@
+import { mappedValues } from '../../../../shared/resourceMapper';
 import { requiredString } from '../../../../shared/parameters';
 import { randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
@@ -5,7 +6,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { type BodyFormat } from '../../../adf';
 import { projectLocator, richTextFormat } from '../../../descriptions';
-import { buildFields, missingRequiredFields, parseFieldsJson } from '../../../fields';
+import { buildFields, findField, missingRequiredFields, parseFieldsJson } from '../../../fields';
 import { jqlString } from '../../../jql';
 import { getCreateMeta } from '../../../metadata';
 import { jiraApiRequest, jiraSession } from '../../../transport';
@@ -100,7 +101,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const screen = await getCreateMeta.call(this, project, issueType);
 	let fields: IDataObject;
 	try {
-		const mapped = (this.getNodeParameter('fields.value', itemIndex, {}) as IDataObject | null) ?? {};
+		const mapped = mappedValues.call(this, 'fields', itemIndex, (name) => findField(screen, name) !== undefined);
 		const description = this.getNodeParameter('description', itemIndex, '') as string;
 		fields = {
 			...buildFields(screen, { ...mapped, ...(description ? { description } : {}) }, richText, 'Fields', { skipEmpty: true }),

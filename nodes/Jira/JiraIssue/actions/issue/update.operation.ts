@@ -1,9 +1,10 @@
+import { mappedValues } from '../../../../shared/resourceMapper';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { BodyFormat } from '../../../adf';
 import { issueLocator, richTextFormat } from '../../../descriptions';
-import { buildFields, parseFieldsJson } from '../../../fields';
+import { buildFields, findField, parseFieldsJson } from '../../../fields';
 import { getEditMeta } from '../../../metadata';
 import { jiraApiRequest, jiraSession } from '../../../transport';
 import { asInputError, issueKeyParameter, issueUrl } from '../common';
@@ -79,7 +80,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	let fields: IDataObject;
 	try {
-		const mapped = (this.getNodeParameter('fields.value', itemIndex, {}) as IDataObject | null) ?? {};
+		const mapped = mappedValues.call(this, 'fields', itemIndex, (name) => findField(screen, name) !== undefined);
 		const summary = (this.getNodeParameter('summary', itemIndex, '') as string).trim();
 		const description = this.getNodeParameter('description', itemIndex, '') as string;
 		const simple: IDataObject = { ...mapped, ...(summary ? { summary } : {}), ...(description ? { description } : {}) };
