@@ -18,7 +18,7 @@ const scanned = [...scannedSources, ...scannedJson, ...scannedJs];
 const tooling = ['test/**/*.ts', 'sandbox/**/*.ts', 'scripts/**/*.{ts,js,mjs}', 'gulpfile.js', 'jest.config.js'];
 
 export default tseslint.config(
-	{ ignores: ['node_modules/**', 'test/engine/**', 'coverage/**', 'dist/**/*.d.ts', 'dist/**/*.json', 'templates/**'] },
+	{ ignores: ['node_modules/**', 'build/**', '.n8n-local/**', 'test/engine/**', 'coverage/**', 'dist/**/*.d.ts', 'dist/**/*.json', 'templates/**'] },
 
 	// 1. The scanner's view
 	{ ...n8nCommunityNodesPlugin.configs.recommended, files: scanned },

@@ -11,10 +11,23 @@ export function mappedValues(
 	itemIndex: number,
 	isKnown: (name: string) => boolean,
 ): IDataObject {
-	const mode = this.getNodeParameter(`${parameter}.mappingMode`, itemIndex, 'defineBelow') as string;
-	if (mode === 'autoMapInputData') {
+	// The whole parameter, not `.value`: n8n-core's resource-mapper check fails on a null value read alone.
+	const mapper = (this.getNodeParameter(parameter, itemIndex, {}) as MapperParameter | null) ?? {};
+	if (mapper.mappingMode === 'autoMapInputData') {
 		const json = this.getInputData()[itemIndex]?.json ?? {};
 		return Object.fromEntries(Object.entries(json).filter(([name]) => isKnown(name)));
 	}
-	return (this.getNodeParameter(`${parameter}.value`, itemIndex, {}) as IDataObject | null) ?? {};
+	return mapper.value ?? {};
+}
+
+interface MapperParameter {
+	mappingMode?: string;
+	value?: IDataObject | null;
+	matchingColumns?: string[];
+}
+
+/** The columns to match on of a resourceMapper parameter (upsert), read the same safe way. */
+export function matchingColumns(this: IExecuteFunctions, parameter: string, itemIndex: number): string[] {
+	const mapper = (this.getNodeParameter(parameter, itemIndex, {}) as MapperParameter | null) ?? {};
+	return mapper.matchingColumns ?? [];
 }

@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { getFields, getIssueTypes, getPriorities, getResolutions, getTransitions } from '../methods/loadOptions';
+import { getFields, getIssueTypes, getResolutions, getTransitions } from '../methods/loadOptions';
 import { searchIssues, searchProjects } from '../methods/listSearch';
 import { getCreateFields, getUpdateFields } from '../methods/resourceMapping';
 import * as comment from './actions/comment';
@@ -48,7 +48,7 @@ export class JiraIssue implements INodeType {
 	};
 
 	methods = {
-		loadOptions: { getFields, getIssueTypes, getPriorities, getResolutions, getTransitions },
+		loadOptions: { getFields, getIssueTypes, getResolutions, getTransitions },
 		listSearch: { searchIssues, searchProjects },
 		resourceMapping: { getCreateFields, getUpdateFields },
 	};

@@ -31,15 +31,6 @@ export async function getIssueTypes(this: ILoadOptionsFunctions): Promise<INodeP
 		.sort(byName);
 }
 
-export async function getPriorities(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const priorities = await collectPages(
-		paginateByOffset.call(this, { method: 'GET', path: '/rest/api/3/priority/search' }, 'values', {
-			pageSize: JIRA_PAGE_SIZE.priorities,
-		}),
-	);
-	return priorities.map((priority) => ({ name: String(priority.name), value: String(priority.name) }));
-}
-
 export async function getResolutions(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const resolutions = await collectPages(
 		paginateByOffset.call(this, { method: 'GET', path: '/rest/api/3/resolution/search' }, 'values', {

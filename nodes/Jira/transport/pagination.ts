@@ -13,7 +13,6 @@ export const JIRA_PAGE_SIZE = {
 	changelog: 100,
 	projects: 100,
 	createMeta: 200,
-	priorities: 100,
 	resolutions: 100,
 } as const;
 

@@ -62,7 +62,8 @@ export const editMeta = {
 	fields: Object.fromEntries(
 		createMetaFields
 			.filter((field) => !['project', 'issuetype'].includes(field.fieldId))
-			.map((field) => [field.fieldId, { ...field, required: false }]),
+			// Edit metadata (FieldMetadata) has no fieldId: the map key is the field id.
+			.map(({ fieldId, ...field }) => [fieldId, { ...field, required: false }]),
 	),
 };
 

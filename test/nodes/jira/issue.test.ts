@@ -232,6 +232,20 @@ describe('Jira Issue: get, update, delete', () => {
 		expect(sent(run, 'PUT', '/rest/api/3/issue/ABC-1').body).toEqual({ fields: { priority: { id: '3' }, summary: 'New title', duedate: null } });
 	});
 
+	it('takes an empty mapper (value null, as a hand-written template may have it) with Fields (JSON)', async () => {
+		jira().get('/rest/api/3/issue/ABC-1/editmeta').reply(200, editMeta);
+		jira().put('/rest/api/3/issue/ABC-1').reply(204);
+		const run = await runJira({
+			resource: 'issue',
+			operation: 'update',
+			issueKey: issueKey('ABC-1'),
+			fields: { mappingMode: 'defineBelow', value: null, matchingColumns: [], schema: [] },
+			options: { fieldsJson: '{"Story Points": 2}' },
+		});
+		expect(run.error).toBeUndefined();
+		expect(sent(run, 'PUT', '/rest/api/3/issue/ABC-1').body).toEqual({ fields: { customfield_10016: 2 } });
+	});
+
 	it('refuses an update with nothing to change', async () => {
 		jira().get('/rest/api/3/issue/ABC-1/editmeta').reply(200, editMeta);
 		const run = await runJira({ resource: 'issue', operation: 'update', issueKey: issueKey('ABC-1'), summary: '', description: '' });

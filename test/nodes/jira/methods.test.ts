@@ -138,15 +138,13 @@ describe('load options', () => {
 		).rejects.toThrow('Choose a Project first');
 	});
 
-	it('lists priorities, resolutions and fields', async () => {
-		jira().get('/rest/api/3/priority/search').query({ startAt: 0, maxResults: 100 }).reply(200, { startAt: 0, maxResults: 100, total: 1, isLast: true, values: [{ id: '1', name: 'Highest' }] });
+	it('lists resolutions and fields', async () => {
 		jira().get('/rest/api/3/resolution/search').query({ startAt: 0, maxResults: 100 }).reply(200, { startAt: 0, maxResults: 100, total: 1, isLast: true, values: [{ id: '10000', name: 'Fixed' }] });
 		jira().get('/rest/api/3/field').reply(200, [
 			{ id: 'summary', name: 'Summary', orderable: true, schema: { type: 'string' } },
 			{ id: 'customfield_10016', name: 'Story Points', custom: true, orderable: true, schema: { type: 'number' } },
 		]);
 		const ctx = context({});
-		expect(await node.methods!.loadOptions!.getPriorities.call(ctx)).toEqual([{ name: 'Highest', value: 'Highest' }]);
 		expect((await node.methods!.loadOptions!.getResolutions.call(ctx)).map((o) => o.value)).toEqual(['Fixed']);
 		expect(await node.methods!.loadOptions!.getFields.call(ctx)).toEqual([
 			{ name: 'All Fields', value: '*all' },

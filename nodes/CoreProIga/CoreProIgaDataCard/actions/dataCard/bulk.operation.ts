@@ -1,3 +1,4 @@
+import { matchingColumns } from '../../../../shared/resourceMapper';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
@@ -122,7 +123,7 @@ export async function executeBatch(this: IExecuteFunctions): Promise<INodeExecut
 	const folder = requiredString.call(this, 'folder', 'Folder', 0, 'choose the folder new cards are created in');
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const template: EsmTemplate = await getTemplate.call(this, templateCode, 0);
-	const matchAttribute = ((this.getNodeParameter('attributes.matchingColumns', 0, []) as string[]) ?? [])[0];
+	const matchAttribute = matchingColumns.call(this, 'attributes', 0)[0];
 
 	// 1. Values per item (conversion errors stay with their item).
 	const values: Array<IDataObject | undefined> = items.map((_item, index) => {

@@ -1,3 +1,4 @@
+import { matchingColumns } from '../../../../shared/resourceMapper';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
@@ -17,7 +18,7 @@ export const description = updateDisplayOptions({ show: { resource: ['dataCard']
 
 /** The match attribute and its value for an item: the mapper's "Attribute to Match On". */
 export function matchKey(this: IExecuteFunctions, itemIndex: number, values: IDataObject): { attribute: string; value: unknown } {
-	const columns = (this.getNodeParameter('attributes.matchingColumns', itemIndex, []) as string[]) ?? [];
+	const columns = matchingColumns.call(this, 'attributes', itemIndex);
 	const attribute = columns[0];
 	if (!attribute) {
 		throw new NodeOperationError(this.getNode(), 'Attribute to Match On is empty: choose a unique attribute such as efecte_id', {
