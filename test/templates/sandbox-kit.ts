@@ -1,0 +1,54 @@
+import { readFileSync } from 'fs';
+import * as path from 'path';
+
+import { startEsm, startJira, type EsmSandbox, type JiraSandbox } from '../../sandbox';
+import type { HarnessCredential, WorkflowJson } from '../helpers/workflow-harness';
+
+/** The emulators in-process, and the credentials the templates reference (fixed ids of design.md). */
+export interface Sandboxes {
+	jira: JiraSandbox;
+	esmLocal: EsmSandbox;
+	esmRemote: EsmSandbox;
+	credentials: HarnessCredential[];
+	stop(): Promise<void>;
+}
+
+export async function startSandboxes(): Promise<Sandboxes> {
+	const jira = await startJira({ port: 0 });
+	const esmLocal = await startEsm({ port: 0, instance: 'local' });
+	const esmRemote = await startEsm({ port: 0, instance: 'remote' });
+	const esmCredential = (id: string, name: string, sandbox: EsmSandbox): HarnessCredential => ({
+		id,
+		name,
+		type: 'coreProIgaApi',
+		data: { ...sandbox.credentials, allowSelfSigned: false, sessionToken: '' },
+	});
+	return {
+		jira,
+		esmLocal,
+		esmRemote,
+		credentials: [
+			{ id: 'jiraCloud', name: 'Jira Cloud', type: 'jiraCloudApi', data: { ...jira.credentials } },
+			esmCredential('esmLocal', 'ESM (local)', esmLocal),
+			esmCredential('esmRemote', 'ESM (remote)', esmRemote),
+			{ id: 'esmWebhookAuth', name: 'ESM webhook (header auth)', type: 'httpHeaderAuth', data: { name: 'X-ESM-Webhook-Token', value: 'sandbox-webhook-secret' } },
+		],
+		async stop() {
+			await Promise.all([jira.stop(), esmLocal.stop(), esmRemote.stop()]);
+		},
+	};
+}
+
+export function loadTemplate(file: string): WorkflowJson {
+	return JSON.parse(readFileSync(path.join(__dirname, '../../templates', file), 'utf8')) as WorkflowJson;
+}
+
+/** JSON from an emulator's own API or admin API. */
+export async function call(url: string, init: RequestInit & { auth?: string } = {}): Promise<any> {
+	const headers: Record<string, string> = { 'Content-Type': 'application/json', ...(init.headers as Record<string, string>) };
+	if (init.auth) headers.Authorization = `Basic ${Buffer.from(init.auth).toString('base64')}`;
+	const response = await fetch(url, { ...init, headers });
+	const text = await response.text();
+	if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${url} answered ${response.status}: ${text}`);
+	return text ? JSON.parse(text) : undefined;
+}
