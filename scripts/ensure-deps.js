@@ -16,4 +16,5 @@ function ensure(dir, marker) {
 }
 
 ensure(root, 'n8n-core');
-ensure(join(root, 'test', 'engine'), 'n8n-nodes-base');
+// `npm start` needs only the package's own dependencies; the tests also need n8n's built-in nodes.
+if (!process.argv.includes('--root-only')) ensure(join(root, 'test', 'engine'), 'n8n-nodes-base');
