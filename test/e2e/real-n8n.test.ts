@@ -153,6 +153,20 @@ describeReal('real n8n with the package installed (E2E_REAL_N8N=1)', () => {
 		expect(requests.json.byRoute['POST /rest/api/3/search/jql']).toBeGreaterThanOrEqual(1);
 	}, TEST_TIMEOUT);
 
+	test('the imported template runs through its Execute Workflow Trigger and loads the SD issues into ESM', async () => {
+		const result = await running().execute('jiraIssuesToEsmFull');
+		if (!result.ok) throw new Error(`n8n execute failed (exit ${result.code}): ${JSON.stringify(result.error ?? '').slice(0, 1000)}\n${result.stdout.slice(-1500)}`);
+		const [summary] = nodeOutput(result, 'Run Summary').map((item) => item.json);
+		const state = await request(`${running().sandbox.jira.admin}/state?include=issues`);
+		const sdKeys = (state.json.issues as Array<{ key: string }>).map((issue) => issue.key).filter((key) => key.startsWith('SD-'));
+		expect(summary).toMatchObject({ task: 'jira-issues-full', extracted: sdKeys.length, loaded: sdKeys.length, failed: 0 });
+
+		const esm = await request(`${running().sandbox.esmLocal.admin}/state?template=incident`);
+		const cards = esm.json.cards as Array<{ deleted: boolean; data: Record<string, Array<{ value?: string }>> }>;
+		const loaded = cards.filter((card) => !card.deleted && card.data.datasourceid?.[0]?.value === 'jira-issues-full');
+		for (const key of sdKeys) expect(loaded.filter((card) => card.data.jira_key?.[0]?.value === key)).toHaveLength(1);
+	}, TEST_TIMEOUT);
+
 	test('an activated webhook with the header-auth credential answers with the emulator data', async () => {
 		const path = 'e2e-jira-search';
 		const workflow = {
