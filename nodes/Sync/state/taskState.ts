@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { shortHash } from '../fingerprint';
+
 /**
  * What one task keeps between runs. Compact on purpose (50,000 entries must stay under 2 MB):
  * `entries[key]` is the synced fingerprint, or `synced|pending` while a newer fingerprint waits
@@ -23,6 +25,15 @@ export interface TaskStore {
 }
 
 const PREFIX = 'esmTask:';
+
+/**
+ * The key under which a record is cached: short keys (Jira issue keys, efecte_ids) as they are,
+ * longer ones (Atlassian account ids can be 43 characters) as '#' + a 60-bit hash, so that the
+ * size per record stays bounded.
+ */
+export function entryKey(key: string): string {
+	return key.length <= 12 && !key.startsWith('#') ? key : `#${shortHash(key)}`;
+}
 
 /**
  * Workflow static data (`global`), one key per Task ID. n8n saves it after every run except manual

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType } fr
 
 import { syncClock } from '../../../nodes/Sync/clock';
 import { fingerprint } from '../../../nodes/Sync/fingerprint';
+import { entryKey, withPending } from '../../../nodes/Sync/state/taskState';
 import { createWorkflowHarness, registerNodeType, teardownHarness, type WorkflowJson } from '../../helpers/workflow-harness';
 
 afterAll(() => teardownHarness());
@@ -251,10 +252,14 @@ describe('Task Cache: watermark, Clear and Inspect', () => {
 });
 
 describe('Task Cache: size', () => {
-	it('keeps 50,000 synced records under 2 MB of static data', () => {
+	it('keeps 50,000 records under 2 MB of static data, even with long account ids all pending', () => {
 		const entries: Record<string, string> = {};
-		for (let i = 0; i < 50_000; i++) entries[`ISSUE-${100000 + i}`] = fingerprint({ key: i, summary: `Summary ${i}` });
+		for (let i = 0; i < 50_000; i++) {
+			const accountId = `712020:${String(i).padStart(8, '0')}-4b2c-4d6e-8f10-123456789abc`;
+			entries[entryKey(accountId)] = withPending(fingerprint({ i }), fingerprint({ i, changed: true }));
+		}
 		const bytes = JSON.stringify({ v: 1, mappingVersion: '1', lastClear: new Date().toISOString(), entries }).length;
+		expect(Object.keys(entries)).toHaveLength(50_000);
 		expect(bytes).toBeLessThan(2 * 1024 * 1024);
 	});
 

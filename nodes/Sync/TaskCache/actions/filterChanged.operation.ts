@@ -5,7 +5,7 @@ import { asNodeError } from '../../../shared/execute';
 import { syncClock } from '../../clock';
 import { fingerprint } from '../../fingerprint';
 import { clearIsDue, parseClearHours } from '../../state/autoClear';
-import { syncedOf, withPending } from '../../state/taskState';
+import { entryKey, syncedOf, withPending } from '../../state/taskState';
 import { itemKey, keyParameter, openTask } from './task';
 
 const properties: INodeProperties[] = [
@@ -80,7 +80,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const seenThisRun = new Map<string, string>();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			const key = itemKey.call(this, itemIndex);
+			const key = entryKey(itemKey.call(this, itemIndex));
 			const fields = selected
 				? String(this.getNodeParameter('fields', itemIndex, ''))
 						.split(',')

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { asNodeError } from '../../../shared/execute';
-import { promote } from '../../state/taskState';
+import { entryKey, promote } from '../../state/taskState';
 import { hasError, itemKey, keyParameter, openTask } from './task';
 
 const properties: INodeProperties[] = [
@@ -28,7 +28,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		output.push({ json: item.json, binary: item.binary, pairedItem: { item: itemIndex } });
 		if (hasError(item.json)) continue;
 		try {
-			const key = itemKey.call(this, itemIndex);
+			const key = entryKey(itemKey.call(this, itemIndex));
 			const promoted = promote(task.state.entries[key]);
 			if (promoted !== undefined) task.state.entries[key] = promoted;
 		} catch (error) {
