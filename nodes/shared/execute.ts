@@ -26,7 +26,7 @@ export async function runPerItem(this: IExecuteFunctions, operation: ItemOperati
 			const json: IDataObject = { error: nodeError.message };
 			if (nodeError.description) json.errorDescription = nodeError.description;
 			if (nodeError instanceof NodeApiError && nodeError.httpCode) json.httpCode = nodeError.httpCode;
-			output.push({ json, pairedItem: { item: itemIndex } });
+			output.push(failedItem(this, json, nodeError, itemIndex));
 		}
 	}
 	return output;
@@ -42,4 +42,20 @@ export function asNodeError(
 		return error;
 	}
 	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+}
+
+/**
+ * A failed item. Under "Continue (using error output)" it carries `error`, which is how n8n routes
+ * it to the error output; under "Continue" it keeps its descriptive json (n8n would reduce an item
+ * carrying `error` to the message alone).
+ */
+export function failedItem(
+	ctx: Pick<IExecuteFunctions, 'getNode'>,
+	json: IDataObject,
+	error: NodeApiError | NodeOperationError,
+	itemIndex: number,
+): INodeExecutionData {
+	const item: INodeExecutionData = { json, pairedItem: { item: itemIndex } };
+	if (ctx.getNode().onError === 'continueErrorOutput') item.error = error;
+	return item;
 }

@@ -422,6 +422,18 @@ describe('Jira Issue: reliability and errors', () => {
 		expect(run.result.output('Jira').map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 	});
 
+	it('sends a failed item to the error output under "Continue (using error output)"', async () => {
+		jira().get('/rest/api/3/issue/ABC-404').query(true).reply(404, { errorMessages: ['Issue does not exist'], errors: {} });
+		jira().get('/rest/api/3/issue/ABC-2').query(true).reply(200, issue('ABC-2'));
+		const run = await runJira(
+			{ resource: 'issue', operation: 'get', issueKey: { __rl: true, mode: 'id', value: '={{ $json.key }}' } },
+			{ items: [{ key: 'ABC-404' }, { key: 'ABC-2' }], continueOnFail: 'errorOutput' },
+		);
+		expect(run.error).toBeUndefined();
+		expect(run.result.json('Jira', 0).map((item) => item.key)).toEqual(['ABC-2']);
+		expect(run.result.json('Jira', 1)).toEqual([expect.objectContaining({ error: 'Not found in Jira (404): Issue does not exist' })]);
+	});
+
 	it('reads a 401 as bad credentials and never shows the token', async () => {
 		jira().get('/rest/api/3/issue/ABC-1').query(true).reply(401, 'Client must be authenticated to access this resource.');
 		const run = await runJira({ resource: 'issue', operation: 'get', issueKey: issueKey('ABC-1') });

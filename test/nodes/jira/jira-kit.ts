@@ -23,7 +23,7 @@ export function jiraCredential(data: IDataObject = {}) {
 
 export interface RunOptions {
 	items?: IDataObject[];
-	continueOnFail?: boolean;
+	continueOnFail?: boolean | 'errorOutput';
 	credential?: IDataObject;
 	nodeType?: string;
 }
@@ -41,7 +41,7 @@ export function jiraWorkflow(parameters: INodeParameters, options: RunOptions = 
 				position: [200, 0],
 				parameters,
 				credentials: { jiraCloudApi: { id: 'jiraCloud', name: 'Jira Cloud' } },
-				...(options.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+				...(options.continueOnFail ? { onError: options.continueOnFail === 'errorOutput' ? 'continueErrorOutput' : 'continueRegularOutput' } : {}),
 			},
 		],
 		connections: { Start: { main: [[{ node: 'Jira', type: 'main', index: 0 }]] } },

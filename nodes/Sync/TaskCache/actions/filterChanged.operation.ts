@@ -1,7 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { asNodeError } from '../../../shared/execute';
+import { asNodeError, failedItem } from '../../../shared/execute';
 import { syncClock } from '../../clock';
 import { fingerprint } from '../../fingerprint';
 import { clearIsDue, parseClearHours } from '../../state/autoClear';
@@ -104,7 +104,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		} catch (error) {
 			const nodeError = asNodeError(this, error, itemIndex);
 			if (!this.continueOnFail()) throw nodeError;
-			changed.push({ json: { ...items[itemIndex].json, error: nodeError.message } as IDataObject, pairedItem: { item: itemIndex } });
+			changed.push(failedItem(this, { ...items[itemIndex].json, error: nodeError.message }, nodeError, itemIndex));
 		}
 	}
 	task.save();

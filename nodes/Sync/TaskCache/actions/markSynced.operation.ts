@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { asNodeError } from '../../../shared/execute';
+import { asNodeError, failedItem } from '../../../shared/execute';
 import { entryKey, promote } from '../../state/taskState';
 import { hasError, itemKey, keyParameter, openTask } from './task';
 
@@ -34,7 +34,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		} catch (error) {
 			const nodeError = asNodeError(this, error, itemIndex);
 			if (!this.continueOnFail()) throw nodeError;
-			output[output.length - 1] = { json: { ...item.json, error: nodeError.message }, pairedItem: { item: itemIndex } };
+			output[output.length - 1] = failedItem(this, { ...item.json, error: nodeError.message }, nodeError, itemIndex);
 		}
 	}
 	task.save();

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { mapWithConcurrency } from '../../../../shared/concurrency';
-import { asNodeError } from '../../../../shared/execute';
+import { asNodeError, failedItem } from '../../../../shared/execute';
 import { requiredString } from '../../../../shared/parameters';
 import { collectCards } from '../../../cards';
 import { eqlOrChunks } from '../../../eql';
@@ -245,7 +245,7 @@ export async function executeBatch(this: IExecuteFunctions): Promise<INodeExecut
 			continue;
 		}
 		if (!this.continueOnFail()) throw outcome.error;
-		output.push({ json: { error: outcome.error.message }, pairedItem: { item: index } });
+		output.push(failedItem(this, { error: outcome.error.message }, outcome.error as NodeOperationError, index));
 	}
 	return output;
 }
