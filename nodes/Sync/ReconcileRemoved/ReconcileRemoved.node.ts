@@ -11,6 +11,7 @@ import { templateLocator } from '../../CoreProIga/CoreProIgaDataCard/actions/com
 import { mapWithConcurrency } from '../../shared/concurrency';
 import { asNodeError } from '../../shared/execute';
 import { requiredString } from '../../shared/parameters';
+import { entryKey, StaticDataTaskStore } from '../state/taskState';
 import { exceedsLimits, planReconcile, summary, type TaskCard } from './reconcile';
 
 export class ReconcileRemoved implements INodeType {
@@ -297,6 +298,16 @@ export class ReconcileRemoved implements INodeType {
 				return { ...json, error: (error as Error).message };
 			}
 		});
+		// A record that comes back must be written again (status and all), not skipped as "unchanged":
+		// forget the removed keys in the task's cache (the same static data Task Cache uses).
+		const removedKeys = results.filter((json) => json.action === 'removed' && !json.error && !dryRun).map((json) => String(json.key));
+		if (removedKeys.length) {
+			const store = new StaticDataTaskStore(this.getWorkflowStaticData('global'));
+			const state = store.load(taskId);
+			for (const key of removedKeys) delete state.entries[entryKey(key)];
+			store.save(taskId, state);
+		}
+
 		// A re-enabled card pairs with the record that reappeared; a removed one has no input record
 		// (that is the point), so it and the summary pair with the first item.
 		const output: INodeExecutionData[] = results.map((json) => ({ json, pairedItem: { item: itemOfKey.get(String(json.key)) ?? 0 } }));

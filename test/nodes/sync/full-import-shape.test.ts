@@ -161,4 +161,17 @@ it('reconciles on the full fetched set, also on an unchanged re-run where the lo
 	expect(second.executedNodes).not.toContain('Load');
 	expect(secondPatched).toEqual(['4']);
 	expect(second.json('Reconcile Removed').at(-1)).toMatchObject({ summary: true, fetched: 2, removed: 1, alreadyRemoved: 1 });
+
+	// u-2 disappears from Jira (its card is removed), then comes back: it is written again, not skipped.
+	nock.cleanAll();
+	written = [];
+	esm([person(1, 'u-1', 'Active'), person(2, 'u-2', 'Active')], []);
+	const third = await harness.runWorkflow({ workflow: fullImport([users[0]]), mode: 'trigger', startItems: [{ json: {} }], staticData: second.staticData });
+	expect(third.json('Reconcile Removed').at(-1)).toMatchObject({ removed: 1 });
+	nock.cleanAll();
+	written = [];
+	esm([person(1, 'u-1', 'Active'), person(2, 'u-2', 'Deleted')], []);
+	const fourth = await harness.runWorkflow({ workflow: fullImport(users), mode: 'trigger', startItems: [{ json: {} }], staticData: third.staticData });
+	expect(fourth.error).toBeUndefined();
+	expect(written).toEqual(['u-2']);
 });
