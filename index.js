@@ -31,5 +31,41 @@ module.exports = {
 				'Reads the cards of a remote ESM template (EQL filter), copies new and changed ones into the local template matched on efecte_id with datasourceid = the Task ID (Task Cache), and sets the removed status on local cards whose remote card is gone (Reconcile Removed).',
 			credentials: ['esmRemote', 'esmLocal'],
 		},
+		{
+			id: 'jiraUsersToEsmFull',
+			file: 'dist/templates/jira-users-to-esm-full.json',
+			name: 'Jira users → ESM persons (full import)',
+			kind: 'scheduled',
+			description:
+				'Lists all Jira people (atlassian accounts, active and deactivated), writes new and changed ones to ESM person cards matched on jira_account_id (accountStatus Active/Disabled, hidden emails left out) in bulk (Task Cache), and sets accountStatus = Deleted on cards of users gone from Jira (Reconcile Removed).',
+			credentials: ['jiraCloud', 'esmLocal'],
+		},
+		{
+			id: 'jiraGroupsToEsmFull',
+			file: 'dist/templates/jira-groups-to-esm-full.json',
+			name: 'Jira groups → ESM entitlements (full import)',
+			kind: 'scheduled',
+			description:
+				'Lists all Jira groups with their members, writes new and changed ones to ESM group cards matched on jira_group_id with members referencing the person cards of the users task (looked up by jira_account_id), and sets status = 5 - Removed on cards of groups gone from Jira (Reconcile Removed).',
+			credentials: ['jiraCloud', 'esmLocal'],
+		},
+		{
+			id: 'esmIncidentToJira',
+			file: 'dist/templates/esm-incident-to-jira.json',
+			name: 'ESM incident → Jira issue (webhook)',
+			kind: 'event',
+			description:
+				'Called by an ESM workflow (header auth): validates the incident, creates the Jira issue (project, issue type ID, summary, plain-text description, mapped priority, custom fields by name or id), writes the key to the card\'s jira_key and answers {issueKey, url}; a re-delivery answers the existing key; 400/422/502 with a message on bad input or Jira errors.',
+			credentials: ['jiraCloud', 'esmLocal', 'esmWebhookAuth'],
+		},
+		{
+			id: 'esmFailureCard',
+			file: 'dist/templates/esm-failure-card.json',
+			name: 'Failure card in ESM (error workflow)',
+			kind: 'error',
+			description:
+				'Error workflow named in the task workflows\' settings: writes a failure card (template failure, folder integration_failures) in the local ESM with the workflow, the failed node, the error message, a link to the execution, the time and a short error payload without credentials.',
+			credentials: ['esmLocal'],
+		},
 	],
 };
