@@ -74,3 +74,17 @@ export function getMyself(this: JiraContext): Promise<IDataObject> {
 		(await jiraApiRequest.call(this, { method: 'GET', path: '/rest/api/3/myself' })) as IDataObject,
 	);
 }
+
+/** Issue types that can be created in a project (the project's create metadata). */
+export function getIssueTypesOf(this: JiraContext, project: string): Promise<IDataObject[]> {
+	return memoPerRun(this, `issuetypes:${project}`, async () =>
+		await collectPages(
+			paginateByOffset.call(
+				this,
+				{ method: 'GET', path: `/rest/api/3/issue/createmeta/${encodeURIComponent(project)}/issuetypes` },
+				'issueTypes',
+				{ pageSize: JIRA_PAGE_SIZE.createMeta },
+			),
+		),
+	);
+}

@@ -1,7 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { getAllFields } from '../metadata';
+import { getAllFields, getIssueTypesOf } from '../metadata';
 import { locatorValue } from './parameters';
 import { collectPages, jiraApiRequest, JIRA_PAGE_SIZE, paginateByOffset } from '../transport';
 
@@ -14,14 +14,7 @@ function byName(a: INodePropertyOptions, b: INodePropertyOptions): number {
 export async function getIssueTypes(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const project = locatorValue(this, 'project');
 	if (!project) throw new NodeOperationError(this.getNode(), 'Choose a Project first: issue types depend on it');
-	const types = await collectPages(
-		paginateByOffset.call(
-			this,
-			{ method: 'GET', path: `/rest/api/3/issue/createmeta/${encodeURIComponent(project)}/issuetypes` },
-			'issueTypes',
-			{ pageSize: JIRA_PAGE_SIZE.createMeta },
-		),
-	);
+	const types = await getIssueTypesOf.call(this, project);
 	return types
 		.map((type) => ({
 			name: String(type.name),

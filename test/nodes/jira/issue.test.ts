@@ -96,6 +96,21 @@ describe('Jira Issue: create', () => {
 		});
 	});
 
+	it('takes the issue type by name too, and names the available ones when it does not exist', async () => {
+		jira()
+			.get('/rest/api/3/issue/createmeta/ABC/issuetypes')
+			.query({ startAt: 0, maxResults: 200 })
+			.reply(200, { startAt: 0, maxResults: 200, total: 2, issueTypes: [{ id: '10001', name: 'Task' }, { id: '10002', name: 'Bug' }] });
+		jira().get('/rest/api/3/issue/createmeta/ABC/issuetypes/10001').query(true).reply(200, createMetaPage());
+		jira().post('/rest/api/3/issue').reply(201, { id: '1', key: 'ABC-1', self: 'x' });
+		const run = await runJira(createParameters({ issueType: '={{ $json.type }}' }), {
+			items: [{ title: 'By name', type: 'task' }, { title: 'Unknown', type: 'Epic' }],
+			continueOnFail: true,
+		});
+		expect((sent(run, 'POST', '/rest/api/3/issue').body as { fields: { issuetype: unknown } }).fields.issuetype).toEqual({ id: '10001' });
+		expect(run.items[1].error).toBe('Issue type "Epic" does not exist in project ABC; available: Task, Bug');
+	});
+
 	it('fetches the create screen once for many items', async () => {
 		jira().get('/rest/api/3/issue/createmeta/ABC/issuetypes/10001').query(true).once().reply(200, createMetaPage());
 		jira().post('/rest/api/3/issue').times(3).reply(201, (_uri, body) => ({ id: '1', key: `ABC-${(body as { fields: { summary: string } }).fields.summary}`, self: 'x' }));

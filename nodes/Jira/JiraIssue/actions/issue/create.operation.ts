@@ -8,7 +8,7 @@ import { type BodyFormat } from '../../../adf';
 import { projectLocator, richTextFormat } from '../../../descriptions';
 import { buildFields, findField, missingRequiredFields, parseFieldsJson } from '../../../fields';
 import { jqlString } from '../../../jql';
-import { getCreateMeta } from '../../../metadata';
+import { getCreateMeta, getIssueTypesOf } from '../../../metadata';
 import { jiraApiRequest, jiraSession } from '../../../transport';
 import { asInputError, issueUrl } from '../common';
 
@@ -93,7 +93,12 @@ export const description = updateDisplayOptions({ show: { resource: ['issue'], o
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const project = requiredString.call(this, 'project', 'Project', itemIndex, 'choose the project to create the issue in');
-	const issueType = requiredString.call(this, 'issueType', 'Issue Type', itemIndex, 'choose the issue type to create');
+	const issueType = await issueTypeId.call(
+		this,
+		project,
+		requiredString.call(this, 'issueType', 'Issue Type', itemIndex, 'choose the issue type to create'),
+		itemIndex,
+	);
 	const summary = requiredString.call(this, 'summary', 'Summary', itemIndex, 'enter the issue summary');
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const richText = (options.richTextFormat as BodyFormat | undefined) ?? 'text';
@@ -138,6 +143,21 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	})) as IDataObject;
 	const { baseUrl } = await jiraSession(this);
 	return { id: created.id, key: created.key, self: created.self, url: issueUrl(baseUrl, String(created.key)) };
+}
+
+/** Issue types are chosen by ID; an expression may give a name (e.g. from an ESM webhook): resolved here. */
+async function issueTypeId(this: IExecuteFunctions, project: string, idOrName: string, itemIndex: number): Promise<string> {
+	if (/^\d+$/.test(idOrName)) return idOrName;
+	const types = await getIssueTypesOf.call(this, project);
+	const match = types.find((type) => String(type.name).toLowerCase() === idOrName.toLowerCase());
+	if (!match) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Issue type "${idOrName}" does not exist in project ${project}; available: ${types.map((type) => String(type.name)).join(', ') || 'none'}`,
+			{ itemIndex },
+		);
+	}
+	return String(match.id);
 }
 
 /** After a lost answer: did our create go through? Looks for our request id on the account's newest issues. */
