@@ -133,10 +133,11 @@ describe('CoreProIGA Data Card: get', () => {
 describe('CoreProIGA Data Card: write', () => {
 	it('creates with converted values, a reference by unique value and the Task ID stamp', async () => {
 		server().get(`${API}/dc/person`).optionally().reply(200, personTemplate);
+		// Reference values are looked up all at once (OR-chunks of the lookup attribute).
 		server()
 			.get(`${API}/dc/person/data`)
-			.query({ filter: "$efecte_id$ = 'PER-000042'", limit: 2 })
-			.reply(200, { meta: {}, data: [{ dataCardId: '4242', name: 'Ann' }] });
+			.query({ filter: "$efecte_id$ = 'PER-000042'", limit: 200, dataCards: true, selectedAttributes: 'efecte_id' })
+			.reply(200, { meta: {}, data: [{ dataCardId: '4242', name: 'Ann', data: { efecte_id: { type: 'string', values: [{ value: 'PER-000042' }] } } }] });
 		server().post(`${API}/dc/incident/data`).reply(201, { meta: { errors: [] }, dataCard: { dataCardId: '9001' } });
 		const run = await runEsm({
 			resource: 'dataCard',
@@ -328,6 +329,43 @@ describe('CoreProIGA Data Card: bulk upsert', () => {
 		expect(first).toEqual({ dataCardId: '500', data: { efecte_id: { values: [{ value: 'INC-0' }] }, subject: { values: [{ value: 'Subject 0' }] }, datasourceid: { values: [{ value: 'esm-read' }] } } });
 		const created = bodies.flat().find((entry) => !(entry as { dataCardId?: string }).dataCardId) as Record<string, unknown>;
 		expect(created.folderCode).toBe('incident_management');
+	});
+
+	it('looks references up once for all items and fails only the item whose value is ambiguous', async () => {
+		server().get(`${API}/dc/person`).optionally().reply(200, personTemplate);
+		const lookups: string[] = [];
+		server()
+			.get(`${API}/dc/person/data`)
+			.query(true)
+			.reply(200, (uri) => {
+				lookups.push(String(new URL(uri, ESM).searchParams.get('filter')));
+				const person = (id: string, key: string) => ({ dataCardId: id, data: { efecte_id: { type: 'string', values: [{ value: key }] } } });
+				return { meta: {}, data: [person('41', 'PER-1'), person('42', 'PER-2'), person('43', 'PER-2')] };
+			});
+		server().get(`${API}/dc/incident/data`).query(true).reply(200, { meta: {}, data: [] });
+		const bodies: unknown[] = [];
+		server()
+			.put(`${API}/dc/incident/data`)
+			.reply(200, (_uri, body) => {
+				bodies.push(...(body as unknown[]));
+				return { meta: {}, data: (body as unknown[]).map((_e, i) => ({ dataCard: { dataCardId: String(900 + i) } })) };
+			});
+		const run = await runEsm(
+			{
+				resource: 'dataCard',
+				operation: 'bulkUpsert',
+				template,
+				folder: 'incident_management',
+				attributes: mapped({ efecte_id: '={{ $json.key }}', customer: '={{ $json.customer }}' }, ['efecte_id']),
+			},
+			{ items: [{ key: 'A', customer: 'PER-1' }, { key: 'B', customer: 'PER-2' }, { key: 'C', customer: 'PER-1' }], continueOnFail: true },
+		);
+		expect(lookups).toEqual(["$efecte_id$ = 'PER-1' OR $efecte_id$ = 'PER-2'"]);
+		expect(run.items[1].error).toMatch(/"PER-2" is the efecte_id of several cards \(person 42, person 43\)/);
+		expect(bodies).toEqual([
+			{ folderCode: 'incident_management', data: { efecte_id: { values: [{ value: 'A' }] }, customer: { values: [{ dataCardId: '41' }] } } },
+			{ folderCode: 'incident_management', data: { efecte_id: { values: [{ value: 'C' }] }, customer: { values: [{ dataCardId: '41' }] } } },
+		]);
 	});
 
 	it('does not write a key twice in one run', async () => {

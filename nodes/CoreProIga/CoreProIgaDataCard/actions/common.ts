@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { requiredString } from '../../../shared/parameters';
 import { mappedValues } from '../../../shared/resourceMapper';
-import { eqlEquals, EqlValueError } from '../../eql';
+import { EqlValueError, eqlOrChunks } from '../../eql';
 import { getTemplate } from '../../metadata';
 import { collectCards } from '../../cards';
 import { cardErrors, EsmValueError, findAttribute, simplifyCard, toEsmData, type EsmAttributeMeta, type EsmTemplate } from '../../values';
@@ -175,8 +175,10 @@ export function itemAttributes(this: IExecuteFunctions, itemIndex: number, templ
 }
 
 /**
- * References given as text (e.g. "PER-000123") are looked up in their target templates by the
- * lookup attribute, once per distinct value; the answer feeds toEsmData.
+ * References given as text (e.g. "PER-000123", an account id) are looked up in their target
+ * templates by the lookup attribute: all distinct values at once, in OR-chunks (no EQL IN), so that
+ * a run over thousands of records costs a few requests, not one per value. The answer feeds
+ * toEsmData; a value held by several cards is an error naming them.
  */
 export async function resolveReferences(
 	this: IExecuteFunctions,
@@ -185,26 +187,46 @@ export async function resolveReferences(
 	lookupAttribute: string,
 	itemIndex: number,
 ): Promise<(meta: EsmAttributeMeta, value: string) => string | undefined> {
-	const found = new Map<string, string | undefined>();
+	const wanted = new Map<string, { meta: EsmAttributeMeta; values: Set<string> }>();
 	for (const record of records) {
 		for (const [code, value] of Object.entries(record)) {
-			const meta = template.attributes.find((attribute) => attribute.code === code || attribute.name.toLowerCase() === code.toLowerCase());
+			const meta = findAttribute(template.attributes, code);
 			if (meta?.type !== 'reference') continue;
 			for (const single of Array.isArray(value) ? value : [value]) {
-				if (typeof single !== 'string' || /^\d+$/.test(single.trim()) || single.trim() === '') continue;
-				const key = `${meta.code}\u0000${single}`;
-				if (found.has(key)) continue;
-				let id: string | undefined;
-				for (const target of meta.target ?? []) {
-					const cards = await collectCards.call(this, { template: target, filter: eqlEquals(lookupAttribute, single), itemIndex }, 2);
-					if (cards.length === 1) id = String(cards[0].dataCardId);
-					if (cards.length) break;
-				}
-				found.set(key, id);
+				if (typeof single !== 'string' || single.trim() === '' || /^\d+$/.test(single.trim())) continue;
+				const entry = wanted.get(meta.code) ?? { meta, values: new Set<string>() };
+				entry.values.add(single);
+				wanted.set(meta.code, entry);
 			}
 		}
 	}
-	return (meta, value) => found.get(`${meta.code}\u0000${value}`);
+	const found = new Map<string, Array<{ template: string; id: string }>>();
+	for (const { meta, values } of wanted.values()) {
+		let pending = [...values];
+		for (const target of meta.target ?? []) {
+			if (!pending.length) break;
+			for (const filter of eqlOrChunks(lookupAttribute, pending)) {
+				const cards = await collectCards.call(this, { template: target, filter, dataCards: true, selectedAttributes: [lookupAttribute], itemIndex });
+				for (const card of cards) {
+					const key = String((simplifyCard(card) as IDataObject)[lookupAttribute] ?? '');
+					const list = found.get(`${meta.code}\u0000${key}`) ?? [];
+					list.push({ template: target, id: String(card.dataCardId) });
+					found.set(`${meta.code}\u0000${key}`, list);
+				}
+			}
+			pending = pending.filter((value) => !found.has(`${meta.code}\u0000${value}`));
+		}
+	}
+	return (meta, value) => {
+		const cards = found.get(`${meta.code}\u0000${value}`) ?? [];
+		if (cards.length > 1) {
+			throw new EsmValueError(
+				`"${value}" is the ${lookupAttribute} of several cards (${cards.map((card) => `${card.template} ${card.id}`).join(', ')}): the reference of ${meta.code} cannot be chosen`,
+				meta.code,
+			);
+		}
+		return cards[0]?.id;
+	};
 }
 
 /** Converts an item's values for the template, references resolved; errors name the attribute. */
