@@ -53,6 +53,19 @@ describe('Jira Group: groups', () => {
 		expect(requests).toHaveLength(3 + 3 + 119);
 	});
 
+	it('exports only members of the chosen account types', async () => {
+		jira().get('/rest/api/3/group/bulk').query(true).reply(200, { startAt: 0, maxResults: 50, total: 1, isLast: true, values: [{ groupId: 'g-1', name: 'mixed' }] });
+		jira()
+			.get('/rest/api/3/group/member')
+			.query(true)
+			.reply(200, { startAt: 0, maxResults: 50, total: 3, isLast: true, values: [member(1), { ...member(2), accountType: 'app' }, { ...member(3), accountType: 'customer' }] });
+		const run = await runJira(
+			{ resource: 'group', operation: 'getAll', returnAll: true, options: { withMembers: true, memberAccountTypes: ['atlassian'] } },
+			GROUP_NODE,
+		);
+		expect(run.items).toEqual([{ groupId: 'g-1', name: 'mixed', memberAccountIds: ['acc-1'], memberCount: 1 }]);
+	});
+
 	it('lists members of a group by name with paging', async () => {
 		const members = Array.from({ length: 75 }, (_, i) => member(i));
 		jira()

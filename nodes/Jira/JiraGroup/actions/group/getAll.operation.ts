@@ -24,6 +24,19 @@ const properties: INodeProperties[] = [
 					'Whether to add each group’s member account IDs (memberAccountIds) for a group import; one member listing per group, 50 members a request',
 			},
 			{
+				displayName: 'Member Account Types',
+				name: 'memberAccountTypes',
+				type: 'multiOptions',
+				options: [
+					{ name: 'App (Bots and Integrations)', value: 'app' },
+					{ name: 'Atlassian (People)', value: 'atlassian' },
+					{ name: 'Customer (Jira Service Management Portal)', value: 'customer' },
+					{ name: 'Unknown', value: 'unknown' },
+				],
+				default: [],
+				description: 'Only members of these account types in the export; empty means all. Atlassian matches a users import of people only.',
+			},
+			{
 				displayName: 'Include Inactive Members',
 				name: 'includeInactive',
 				type: 'boolean',
@@ -53,9 +66,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			const shaped = shapeGroup(group);
 			if (options.withMembers) {
 				const memberAccountIds: string[] = [];
+				const types = new Set((options.memberAccountTypes as string[] | undefined) ?? []);
 				const groupQs = group.groupId ? { groupId: group.groupId } : { groupname: group.name };
 				for await (const members of memberPages.call(this, groupQs, options.includeInactive === true, itemIndex)) {
-					for (const member of members) memberAccountIds.push(String(member.accountId));
+					for (const member of members) {
+						if (types.size === 0 || types.has(String(member.accountType ?? 'unknown'))) memberAccountIds.push(String(member.accountId));
+					}
 				}
 				shaped.memberAccountIds = memberAccountIds;
 				shaped.memberCount = memberAccountIds.length;
