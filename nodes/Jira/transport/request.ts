@@ -21,6 +21,7 @@ import {
 	JiraCredentialProblem,
 	type CheckedJiraCredentials,
 } from './credentialChecks';
+import { memoPerRun } from '../../shared/memo';
 import { jiraHttpError, jiraNetworkError, type JiraPermission } from './errors';
 
 export const JIRA_CREDENTIAL = 'jiraCloudApi';
@@ -49,9 +50,6 @@ interface JiraSession {
 	baseUrl: string;
 }
 
-// One credential check (and at most one expiry warning) per node run.
-const sessions = new WeakMap<object, Promise<JiraSession>>();
-
 
 async function openSession(ctx: JiraContext): Promise<JiraSession> {
 	const credentials = await ctx.getCredentials(JIRA_CREDENTIAL);
@@ -74,13 +72,9 @@ async function openSession(ctx: JiraContext): Promise<JiraSession> {
 	return { baseUrl: checked.baseUrl };
 }
 
+/** One credential check (and at most one expiry warning) per node run. */
 export async function jiraSession(ctx: JiraContext): Promise<JiraSession> {
-	let session = sessions.get(ctx);
-	if (!session) {
-		session = openSession(ctx);
-		sessions.set(ctx, session);
-	}
-	return await session;
+	return await memoPerRun(ctx, 'jira:session', async () => await openSession(ctx));
 }
 
 /**
