@@ -368,6 +368,34 @@ describe('CoreProIGA Data Card: bulk upsert', () => {
 		]);
 	});
 
+	it('finds existing cards by listing the template once when asked', async () => {
+		const listed: Array<string | null> = [];
+		server()
+			.get(`${API}/dc/incident/data`)
+			.query(true)
+			.reply(200, (uri) => {
+				listed.push(new URL(uri, ESM).searchParams.get('filter'));
+				return { meta: {}, data: [card(61, { efecte_id: 'K-1' })] };
+			});
+		server()
+			.put(`${API}/dc/incident/data`)
+			.reply(200, (_uri, body) => ({ meta: {}, data: (body as Array<{ dataCardId?: string }>).map((entry, i) => ({ dataCard: { dataCardId: entry.dataCardId ?? String(70 + i) } })) }));
+		const run = await runEsm(
+			{
+				resource: 'dataCard',
+				operation: 'bulkUpsert',
+				template,
+				folder: 'incident_management',
+				attributes: mapped({ efecte_id: '={{ $json.key }}' }, ['efecte_id']),
+				options: { keyLookup: 'listAll' },
+			},
+			{ items: [{ key: 'K-1' }, { key: 'K-2' }] },
+		);
+		expect(listed).toEqual([null]);
+		expect(run.items.map((item) => item.action)).toEqual(['updated', 'created']);
+		expect(run.items[0].dataCardId).toBe('61');
+	});
+
 	it('does not write a key twice in one run', async () => {
 		server().get(`${API}/dc/incident/data`).query(true).reply(200, keyLookup({}));
 		server()

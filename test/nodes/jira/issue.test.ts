@@ -111,6 +111,13 @@ describe('Jira Issue: create', () => {
 		expect(run.items[1].error).toBe('Issue type "Epic" does not exist in project ABC; available: Task, Bug');
 	});
 
+	it('creates a sub-task under its parent', async () => {
+		jira().get('/rest/api/3/issue/createmeta/ABC/issuetypes/10001').query(true).reply(200, createMetaPage());
+		jira().post('/rest/api/3/issue').reply(201, { id: '2', key: 'ABC-2', self: 'x' });
+		const run = await runJira(createParameters({ options: { parentKey: 'ABC-1' } }), { items: [{ title: 'Child' }] });
+		expect((sent(run, 'POST', '/rest/api/3/issue').body as { fields: Record<string, unknown> }).fields.parent).toEqual({ key: 'ABC-1' });
+	});
+
 	it('fetches the create screen once for many items', async () => {
 		jira().get('/rest/api/3/issue/createmeta/ABC/issuetypes/10001').query(true).once().reply(200, createMetaPage());
 		jira().post('/rest/api/3/issue').times(3).reply(201, (_uri, body) => ({ id: '1', key: `ABC-${(body as { fields: { summary: string } }).fields.summary}`, self: 'x' }));
