@@ -13,10 +13,17 @@ export interface Sandboxes {
 	stop(): Promise<void>;
 }
 
-export async function startSandboxes(): Promise<Sandboxes> {
-	const jira = await startJira({ port: 0 });
-	const esmLocal = await startEsm({ port: 0, instance: 'local' });
-	const esmRemote = await startEsm({ port: 0, instance: 'remote' });
+/** Which data each emulator starts with (default: the demo data of every emulator). */
+export interface SandboxSeeds {
+	jira?: 'demo' | 'empty';
+	esmLocal?: 'demo' | 'empty';
+	esmRemote?: 'demo' | 'empty';
+}
+
+export async function startSandboxes(seeds: SandboxSeeds = {}): Promise<Sandboxes> {
+	const jira = await startJira({ port: 0, seed: seeds.jira });
+	const esmLocal = await startEsm({ port: 0, instance: 'local', seed: seeds.esmLocal });
+	const esmRemote = await startEsm({ port: 0, instance: 'remote', seed: seeds.esmRemote });
 	const esmCredential = (id: string, name: string, sandbox: EsmSandbox): HarnessCredential => ({
 		id,
 		name,
