@@ -26,8 +26,8 @@ async function esmWrites(): Promise<number> {
 /** The empty Jira still holds the integration account itself: list only app accounts, of which it has none. */
 function onlyAppAccounts(workflow: WorkflowJson): WorkflowJson {
 	const copy = JSON.parse(JSON.stringify(workflow)) as WorkflowJson;
-	const listUsers = copy.nodes.find((node) => node.name === 'List Users')!;
-	(listUsers.parameters.filters as { accountTypes: string[] }).accountTypes = ['app'];
+	const listUsers = copy.nodes.find((node) => node.name === 'List Users')! as { parameters?: { filters?: unknown } };
+	(listUsers.parameters!.filters as { accountTypes: string[] }).accountTypes = ['app'];
 	return copy;
 }
 

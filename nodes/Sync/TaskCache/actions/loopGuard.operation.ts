@@ -1,0 +1,238 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { asNodeError, failedItem } from '../../../shared/execute';
+import {
+	decideStamp,
+	formatMarker,
+	guardFingerprint,
+	isEcho,
+	parseMarker,
+	parseModifiedAt,
+	type ConflictRule,
+} from '../../loopGuard';
+import { hasError } from './task';
+
+const guardedFields: INodeProperties = {
+	displayName: 'Guarded Fields',
+	name: 'guardedFields',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'subject, description, status',
+	description:
+		'Comma-separated fields this sync writes, named as on the record written. Use the same list in Stamp (before the write) and in Filter Echoes (when the record is read back).',
+};
+
+const filterProperties: INodeProperties[] = [
+	guardedFields,
+	{
+		displayName: 'Marker',
+		name: 'marker',
+		type: 'string',
+		default: '={{ $json.sync_marker }}',
+		description:
+			'The marker the record carries as read back: an ESM attribute such as sync_marker, or the Jira issue property esm.sync.',
+	},
+];
+
+const stampProperties: INodeProperties[] = [
+	{
+		displayName: 'Origin',
+		name: 'origin',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'esm-local',
+		description: 'Names the side the data comes from; kept in the marker so a person can tell which sync wrote a record',
+	},
+	guardedFields,
+	{
+		displayName: 'Marker Field',
+		name: 'markerField',
+		type: 'string',
+		default: 'sync_marker',
+		required: true,
+		description:
+			'Output field that receives the marker `origin:fingerprint`; write it with the record (the ESM attribute code, or into a Jira issue property)',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Conflict Rule',
+				name: 'conflictRule',
+				type: 'options',
+				options: [
+					{ name: 'Later Modification Wins', value: 'later', description: 'Compare the two modified times' },
+					{ name: 'This Write Wins', value: 'thisWrite' },
+					{ name: 'Counterpart Wins', value: 'counterpart', description: 'A person’s edit on the target is never overwritten' },
+				],
+				default: 'later',
+				description: 'Which change is kept when both records were edited by people since the last sync; the other is reported',
+			},
+			{
+				displayName: 'Counterpart',
+				name: 'counterpart',
+				type: 'json',
+				default: '',
+				placeholder: "={{ $('Get Target').item.json }}",
+				description:
+					'The target record as it is now, shaped like this item (same field names) and with its marker in the Marker Field. With it, writes the target already holds are skipped and concurrent edits are detected.',
+			},
+			{
+				displayName: 'Counterpart Modified At',
+				name: 'counterpartModifiedAt',
+				type: 'string',
+				default: '',
+				placeholder: "={{ $('Get Target').item.json.updated }}",
+				description: 'When the target record was last modified (for Later Modification Wins)',
+			},
+			{
+				displayName: 'Modified At',
+				name: 'modifiedAt',
+				type: 'string',
+				default: '',
+				placeholder: "={{ $('Read Source').item.json.updated }}",
+				description: 'When the source record of this write was last modified (for Later Modification Wins)',
+			},
+		],
+	},
+];
+
+export const filterDescription = updateDisplayOptions({ show: { operation: ['guardFilter'] } }, filterProperties);
+export const stampDescription = updateDisplayOptions({ show: { operation: ['guardStamp'] } }, stampProperties);
+
+function fieldList(this: IExecuteFunctions, itemIndex: number): string[] {
+	const fields = String(this.getNodeParameter('guardedFields', itemIndex, '') ?? '')
+		.split(',')
+		.map((field) => field.trim())
+		.filter(Boolean);
+	if (!fields.length) {
+		throw new NodeOperationError(this.getNode(), 'Guarded Fields is empty: list the fields this sync writes, e.g. subject, description, status', {
+			itemIndex,
+		});
+	}
+	return fields;
+}
+
+function passOn(item: INodeExecutionData, itemIndex: number, json: IDataObject = item.json): INodeExecutionData {
+	return { json, binary: item.binary, pairedItem: { item: itemIndex } };
+}
+
+/**
+ * Splits records read from a system into those changed by people (output 1) and the echoes of our
+ * own writes (output 2): a record is an echo while its guarded fields still give the fingerprint of
+ * the marker written with them.
+ */
+export async function executeFilter(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const changed: INodeExecutionData[] = [];
+	const echoes: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const fields = fieldList.call(this, itemIndex);
+			const marker = parseMarker(this.getNodeParameter('marker', itemIndex, ''));
+			(isEcho(items[itemIndex].json, fields, marker) ? echoes : changed).push(passOn(items[itemIndex], itemIndex));
+		} catch (error) {
+			const nodeError = asNodeError(this, error, itemIndex);
+			if (!this.continueOnFail()) throw nodeError;
+			changed.push(failedItem(this, { ...items[itemIndex].json, error: nodeError.message }, nodeError, itemIndex));
+		}
+	}
+	return [changed, echoes];
+}
+
+function counterpartOf(this: IExecuteFunctions, itemIndex: number): IDataObject | undefined {
+	const raw = this.getNodeParameter('options.counterpart', itemIndex, '') as unknown;
+	if (raw === undefined || raw === null || raw === '') return undefined;
+	let value = raw;
+	if (typeof raw === 'string') {
+		try {
+			value = JSON.parse(raw);
+		} catch {
+			throw new NodeOperationError(this.getNode(), 'Counterpart is not an object: give the target record, e.g. {{ $(\'Get Target\').item.json }}', {
+				itemIndex,
+			});
+		}
+	}
+	if (!value || typeof value !== 'object' || Array.isArray(value)) {
+		throw new NodeOperationError(this.getNode(), 'Counterpart is not an object: give the target record, e.g. {{ $(\'Get Target\').item.json }}', {
+			itemIndex,
+		});
+	}
+	// A record that does not exist yet (a lookup that found nothing) is no counterpart.
+	return Object.keys(value).length ? (value as IDataObject) : undefined;
+}
+
+/**
+ * Adds the marker to each record about to be written (output 1: write). With the counterpart, a
+ * write the target already holds goes to output 2 (in sync) and a concurrent edit is decided by
+ * the conflict rule: the loser goes to output 3 (conflicts) as a report, and when this write wins
+ * over a person's edit on the target, a report of that goes to output 3 as well. Failed items go
+ * to output 3 too: nothing that failed is ever written.
+ */
+export async function executeStamp(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const write: INodeExecutionData[] = [];
+	const inSync: INodeExecutionData[] = [];
+	const conflicts: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const item = items[itemIndex];
+		// A record that failed upstream is never written: it is reported with the conflicts.
+		if (hasError(item.json)) {
+			conflicts.push(passOn(item, itemIndex));
+			continue;
+		}
+		try {
+			const fields = fieldList.call(this, itemIndex);
+			const origin = String(this.getNodeParameter('origin', itemIndex, '') ?? '').trim();
+			if (!origin) throw new NodeOperationError(this.getNode(), 'Origin is empty: name the side the data comes from, e.g. esm-local', { itemIndex });
+			const markerField = String(this.getNodeParameter('markerField', itemIndex, 'sync_marker') ?? '').trim();
+			if (!markerField) throw new NodeOperationError(this.getNode(), 'Marker Field is empty: give the field to write the marker to, e.g. sync_marker', { itemIndex });
+			const counterpart = counterpartOf.call(this, itemIndex);
+			const decision = decideStamp({
+				fields,
+				record: item.json,
+				counterpart,
+				counterpartMarker: counterpart ? parseMarker(counterpart[markerField]) : undefined,
+				rule: this.getNodeParameter('options.conflictRule', itemIndex, 'later') as ConflictRule,
+				modifiedAt: parseModifiedAt(this.getNodeParameter('options.modifiedAt', itemIndex, '')),
+				counterpartModifiedAt: parseModifiedAt(this.getNodeParameter('options.counterpartModifiedAt', itemIndex, '')),
+			});
+			const report = (kept: string): INodeExecutionData =>
+				passOn(item, itemIndex, {
+					...item.json,
+					loopGuard: {
+						conflict: true,
+						kept,
+						message:
+							kept === 'this write'
+								? 'Both records were edited by people since the last sync: this change was written over the target’s edit'
+								: 'Both records were edited by people since the last sync: the target’s edit was kept and this change was not written',
+						counterpart: counterpart ?? null,
+					},
+				});
+			if (decision.action === 'inSync') {
+				inSync.push(passOn(item, itemIndex));
+				continue;
+			}
+			if (decision.action === 'conflictLost') {
+				conflicts.push(report('target'));
+				continue;
+			}
+			const marker = formatMarker({ origin, fingerprint: guardFingerprint(item.json, fields) });
+			write.push(passOn(item, itemIndex, { ...item.json, [markerField]: marker }));
+			if (decision.overwrites) conflicts.push(report('this write'));
+		} catch (error) {
+			const nodeError = asNodeError(this, error, itemIndex);
+			if (!this.continueOnFail()) throw nodeError;
+			conflicts.push(failedItem(this, { ...item.json, error: nodeError.message }, nodeError, itemIndex));
+		}
+	}
+	return [write, inSync, conflicts];
+}

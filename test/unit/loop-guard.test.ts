@@ -1,0 +1,81 @@
+import { decideStamp, formatMarker, guardFingerprint, isEcho, normalizeGuardValue, parseMarker, parseModifiedAt } from '../../nodes/Sync/loopGuard';
+
+const FIELDS = ['subject', 'description', 'status'];
+
+describe('guard fingerprint', () => {
+	it('is the same for what we wrote and what the system answers back', () => {
+		const written = { subject: 'Printer down', description: 'Floor 2\r\n', status: '02 - Solving', hours: 3 };
+		const readBack = { subject: ' Printer down', description: 'Floor 2', status: '02 - Solving', hours: '3', id: '100042', updated: 'x' };
+		expect(guardFingerprint(readBack, [...FIELDS, 'hours'])).toBe(guardFingerprint(written, [...FIELDS, 'hours']));
+	});
+
+	it('treats every empty form alike and multi-value lists as sets', () => {
+		expect(normalizeGuardValue('')).toBeNull();
+		expect(normalizeGuardValue([])).toBeNull();
+		expect(normalizeGuardValue(undefined)).toBeNull();
+		expect(guardFingerprint({ tags: ['b', 'a'] }, ['tags'])).toBe(guardFingerprint({ tags: ['a', 'b'] }, ['tags']));
+		expect(guardFingerprint({ tags: ['a'] }, ['tags'])).toBe(guardFingerprint({ tags: 'a' }, ['tags']));
+		expect(guardFingerprint({ subject: '' }, ['subject', 'missing'])).toBe(guardFingerprint({}, ['subject', 'missing']));
+	});
+
+	it('changes when a guarded field changes, not when another field does', () => {
+		const base = { subject: 'A', description: 'B', status: 'C', updated: '1' };
+		expect(guardFingerprint({ ...base, description: 'B!' }, FIELDS)).not.toBe(guardFingerprint(base, FIELDS));
+		expect(guardFingerprint({ ...base, updated: '2' }, FIELDS)).toBe(guardFingerprint(base, FIELDS));
+	});
+});
+
+describe('markers', () => {
+	it('round-trips origin:fingerprint and reads the JSON property form', () => {
+		const text = formatMarker({ origin: 'esm:local', fingerprint: 'Ab-_09xyZQ' });
+		expect(parseMarker(text)).toEqual({ origin: 'esm:local', fingerprint: 'Ab-_09xyZQ' });
+		expect(parseMarker({ origin: 'jira', fingerprint: 'abc' })).toEqual({ origin: 'jira', fingerprint: 'abc' });
+		expect(parseMarker(['esm:abc'])).toEqual({ origin: 'esm', fingerprint: 'abc' });
+	});
+
+	it.each([undefined, null, '', 'nocolon', ':abc', 'esm:', 42, {}])('%p is no marker', (raw) => {
+		expect(parseMarker(raw)).toBeUndefined();
+	});
+
+	it('a record is our echo only while its guarded fields give the marker’s fingerprint', () => {
+		const record = { subject: 'A', description: 'B', status: 'C' };
+		const marker = { origin: 'esm', fingerprint: guardFingerprint(record, FIELDS) };
+		expect(isEcho(record, FIELDS, marker)).toBe(true);
+		expect(isEcho({ ...record, status: 'D' }, FIELDS, marker)).toBe(false);
+		expect(isEcho(record, FIELDS, undefined)).toBe(false);
+	});
+});
+
+describe('stamp decision', () => {
+	const record = { subject: 'A', description: 'new text', status: 'C' };
+	const lastWritten = { subject: 'A', description: 'old text', status: 'C' };
+	const ourMarker = { origin: 'esm1', fingerprint: guardFingerprint(lastWritten, FIELDS) };
+
+	it('writes when there is no counterpart or it is unchanged since our write', () => {
+		expect(decideStamp({ fields: FIELDS, record, rule: 'later' })).toEqual({ action: 'write' });
+		expect(decideStamp({ fields: FIELDS, record, counterpart: lastWritten, counterpartMarker: ourMarker, rule: 'later' })).toEqual({ action: 'write' });
+		// Never written by us (no marker): nothing to protect.
+		expect(decideStamp({ fields: FIELDS, record, counterpart: { subject: 'Z' }, rule: 'counterpart' })).toEqual({ action: 'write' });
+	});
+
+	it('skips a write the target already holds', () => {
+		expect(decideStamp({ fields: FIELDS, record, counterpart: { ...record, id: 7 }, rule: 'later' })).toEqual({ action: 'inSync' });
+	});
+
+	it('decides a concurrent edit by the rule', () => {
+		const editedThere = { subject: 'A', description: 'edited there', status: 'C' };
+		const base = { fields: FIELDS, record, counterpart: editedThere, counterpartMarker: ourMarker };
+		expect(decideStamp({ ...base, rule: 'later', modifiedAt: 2000, counterpartModifiedAt: 1000 })).toEqual({ action: 'write', overwrites: 'counterpartEdit' });
+		expect(decideStamp({ ...base, rule: 'later', modifiedAt: 1000, counterpartModifiedAt: 2000 })).toEqual({ action: 'conflictLost' });
+		expect(decideStamp({ ...base, rule: 'thisWrite', modifiedAt: 1000, counterpartModifiedAt: 2000 })).toEqual({ action: 'write', overwrites: 'counterpartEdit' });
+		expect(decideStamp({ ...base, rule: 'counterpart', modifiedAt: 2000, counterpartModifiedAt: 1000 })).toEqual({ action: 'conflictLost' });
+	});
+
+	it('reads modified times as ISO text, epoch or Date', () => {
+		expect(parseModifiedAt('2026-11-23T10:00:00Z')).toBe(Date.UTC(2026, 10, 23, 10));
+		expect(parseModifiedAt(5)).toBe(5);
+		expect(parseModifiedAt(new Date(7))).toBe(7);
+		expect(parseModifiedAt('')).toBeUndefined();
+		expect(parseModifiedAt('yesterday-ish')).toBeUndefined();
+	});
+});
