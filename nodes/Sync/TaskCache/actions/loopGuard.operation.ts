@@ -32,7 +32,7 @@ const filterProperties: INodeProperties[] = [
 		type: 'string',
 		default: '={{ $json.sync_marker }}',
 		description:
-			'The marker the record carries as read back: an ESM attribute such as sync_marker, or the Jira issue property esm.sync.',
+			'The marker the record carries as read back: an ESM attribute such as sync_marker, or the Jira issue property esm.sync',
 	},
 ];
 
