@@ -5,10 +5,35 @@ export class EsmCredentialProblem extends Error {
 	constructor(
 		readonly field: string,
 		message: string,
+		/** The status ESM answered the login with (not named httpCode: n8n would replace the message). */
+		readonly loginStatus?: number,
 	) {
 		super(message);
 		this.name = 'EsmCredentialProblem';
+		this.description = credentialHint(field, loginStatus);
 	}
+
+	/** What to do; n8n keeps it when it wraps a failed preAuthentication in its own error. */
+	readonly description: string;
+}
+
+const HINT = /^Open the CoreProIGA credential and fix "([^"]+)"(?: \(ESM answered the login with (\d{3})\))?\.$/;
+
+function credentialHint(field: string, loginStatus?: number): string {
+	return `Open the CoreProIGA credential and fix "${field}"${loginStatus ? ` (ESM answered the login with ${loginStatus})` : ''}.`;
+}
+
+/**
+ * The credential problem behind an error. n8n wraps a failed preAuthentication in a NodeApiError
+ * that keeps only the message and the description (not the error itself), so it is read back
+ * from the description this class writes.
+ */
+export function credentialProblemOf(error: unknown): EsmCredentialProblem | undefined {
+	if (error instanceof EsmCredentialProblem) return error;
+	const { message, description } = (error ?? {}) as { message?: unknown; description?: unknown };
+	const match = typeof description === 'string' ? HINT.exec(description) : null;
+	if (!match || typeof message !== 'string') return undefined;
+	return new EsmCredentialProblem(match[1], message, match[2] ? Number(match[2]) : undefined);
 }
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -87,13 +112,14 @@ export async function esmLogin(this: IHttpRequestHelper, credentials: ICredentia
 		throw new EsmCredentialProblem(
 			'Password',
 			`ESM rejected the login of "${login}" (${response.statusCode}): check User and Password; the user must be a local ESM user whose role has the External API permission`,
+			response.statusCode,
 		);
 	}
 	if (response.statusCode === 404) {
-		throw new EsmCredentialProblem('API Path', `No ESM REST API answered at ${baseUrl} (404): check Host URL and API Path (on-premises installs may use /itsm/api/v1)`);
+		throw new EsmCredentialProblem('API Path', `No ESM REST API answered at ${baseUrl} (404): check Host URL and API Path (on-premises installs may use /itsm/api/v1)`, 404);
 	}
 	if (response.statusCode < 200 || response.statusCode >= 300) {
-		throw new EsmCredentialProblem('Host URL', `The ESM login at ${baseUrl} failed (${response.statusCode}): check that the REST API module is enabled`);
+		throw new EsmCredentialProblem('Host URL', `The ESM login at ${baseUrl} failed (${response.statusCode}): check that the REST API module is enabled`, response.statusCode);
 	}
 	const token = tokenFrom(response);
 	if (!token) throw new EsmCredentialProblem('Host URL', `The ESM login at ${baseUrl} answered without a token: is this the ESM REST API?`);

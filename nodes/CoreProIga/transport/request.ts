@@ -6,10 +6,10 @@ import type {
 	ILoadOptionsFunctions,
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_RETRY_POLICY, networkErrorCode, retryClock, sendWithRetries, type HttpAnswer } from '../../shared/retry';
-import { EsmCredentialProblem, esmBaseUrl, tokenNeedsRenewal } from './connection';
+import { EsmCredentialProblem, credentialProblemOf, esmBaseUrl, tokenNeedsRenewal } from './connection';
 import { esmHttpError, esmNetworkError } from './errors';
 
 export const ESM_CREDENTIAL = 'coreProIgaApi';
@@ -38,9 +38,8 @@ async function connection(ctx: EsmContext) {
 	try {
 		return { credentials, baseUrl: esmBaseUrl(credentials) };
 	} catch (error) {
-		const field = error instanceof EsmCredentialProblem ? error.field : undefined;
 		throw new NodeOperationError(ctx.getNode(), (error as Error).message, {
-			description: field ? `Open the CoreProIGA credential and fix "${field}".` : undefined,
+			description: error instanceof EsmCredentialProblem ? error.description : undefined,
 		});
 	}
 }
@@ -119,14 +118,29 @@ export async function esmApiRequest<T = IDataObject>(this: EsmContext, request: 
 		policy: DEFAULT_RETRY_POLICY,
 		result: (answer) => answer.body as T,
 		httpError: (answer) => esmHttpError(this.getNode(), request, answer.statusCode, parseBody(answer.body), request.itemIndex),
-		networkError: (error) =>
-			esmNetworkError(
+		networkError: (error) => {
+			// A refused login (preAuthentication) is not a connection failure: say what to fix.
+			const problem = credentialProblemOf(error);
+			if (problem) {
+				return new NodeApiError(
+					this.getNode(),
+					{ message: problem.message },
+					{
+						message: problem.message,
+						description: problem.description,
+						httpCode: problem.loginStatus ? String(problem.loginStatus) : undefined,
+						itemIndex: request.itemIndex,
+					},
+				);
+			}
+			return esmNetworkError(
 				this.getNode(),
 				baseUrl,
 				networkErrorCode(error),
 				(error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message,
 				request.itemIndex,
-			),
+			);
+		},
 	});
 }
 

@@ -65,7 +65,9 @@ describe('CoreProIGA login through n8n’s credential mechanism', () => {
 	it('reads a wrong password as such and never shows it', async () => {
 		require('nock')(ESM).post(`${API}/users/login`).reply(401, { code: 401, message: 'Invalid credentials', error: 'Unauthorized' });
 		const run = await runEsm(getCard, { items: [{ id: '1' }] });
-		expect(run.error?.message).toMatch(/ESM rejected the login of "webapi" \(401\): check User and Password/);
+		// A refused login, not a connection failure: the message says what to fix, with ESM's status.
+		expect(run.error?.message).toMatch(/^ESM rejected the login of "webapi" \(401\): check User and Password/);
+		expect((run.error as { httpCode?: string } | undefined)?.httpCode).toBe('401');
 		expect(JSON.stringify(run.result.run)).not.toContain(PASSWORD);
 	});
 
