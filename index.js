@@ -59,6 +59,15 @@ module.exports = {
 			credentials: ['jiraCloud', 'esmLocal', 'esmWebhookAuth'],
 		},
 		{
+			id: 'coreProIgaWriteTask',
+			file: 'dist/templates/coreproiga-write-task.json',
+			name: 'CoreProIGA write task: card in the remote ESM (webhook)',
+			kind: 'event',
+			description:
+				'Called by an ESM workflow (header auth): create (idempotent upsert on efecte_id, Task ID coreproiga-write in datasourceid), update (422 when the card does not exist) or delete (to the trash; deleted: false when already gone) a card in the remote ESM; 400/422/502 answers with the reason.',
+			credentials: ['esmRemote', 'esmWebhookAuth'],
+		},
+		{
 			id: 'esmFailureCard',
 			file: 'dist/templates/esm-failure-card.json',
 			name: 'Failure card in ESM (error workflow)',
