@@ -115,6 +115,10 @@ export const DEFAULT_TEMPLATES: TemplateDef[] = [
 			{ code: 'links', name: 'Links', type: 'external-reference', multiValue: true },
 			{ code: 'tags', name: 'Tags', type: 'string', multiValue: true },
 			{ code: 'datasourceid', name: 'Task Id', type: 'string' },
+			// Loop guard of two-way syncs: origin:fingerprint of the values the integration wrote.
+			{ code: 'sync_marker', name: 'Sync marker', type: 'string' },
+			// Where a ticket came from in a two-way sync between two ESMs (the other side's id).
+			{ code: 'remote_id', name: 'Remote ID', type: 'string' },
 			...stamps,
 		],
 	},
@@ -197,6 +201,7 @@ export const DEFAULT_TEMPLATES: TemplateDef[] = [
 				]),
 			},
 			{ code: 'datasourceid', name: 'Task Id', type: 'string' },
+			{ code: 'sync_marker', name: 'Sync marker', type: 'string' },
 			...stamps,
 		],
 	},
