@@ -59,6 +59,15 @@ module.exports = {
 			credentials: ['jiraCloud', 'esmLocal', 'esmWebhookAuth'],
 		},
 		{
+			id: 'esmIdentityToJira',
+			file: 'dist/templates/esm-identity-to-jira.json',
+			name: 'ESM identity provisioning → Jira users and groups (webhook)',
+			kind: 'event',
+			description:
+				'Called by an ESM/IGA provisioning step (header auth) with an action: createUser (answers the accountId for jira_account_id), deleteUser, createGroup (answers the groupId), deleteGroup, addMember, removeMember; looks first, so a re-delivered call answers changed: false and writes nothing; 400 names the missing field and the action, Jira refusals 422, Jira unreachable/5xx/401/403/429 502.',
+			credentials: ['jiraCloud', 'esmWebhookAuth'],
+		},
+		{
 			id: 'coreProIgaWriteTask',
 			file: 'dist/templates/coreproiga-write-task.json',
 			name: 'CoreProIGA write task: card in the remote ESM (webhook)',
