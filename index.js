@@ -1,7 +1,8 @@
 'use strict';
 // Package entry point: a static catalogue of the workflow templates shipped in dist/templates.
 // n8n loads the nodes and credentials listed in package.json "n8n"; this file is for people and
-// tools that want to find the templates (file, workflow id, what it does).
+// tools that want to find the templates (file, workflow id, what it does). kind: scheduled, event
+// (webhook), error (error workflow) or sync (both directions of a pair in one workflow).
 module.exports = {
 	templates: [
 		{
@@ -20,6 +21,15 @@ module.exports = {
 			kind: 'scheduled',
 			description:
 				'Every 10 minutes reads only the issues updated since the watermark (minus a 1-minute overlap; the first run reads all), writes new and changed ones to ESM incident cards in bulk (Task Cache), and moves the watermark only when no item failed.',
+			credentials: ['jiraCloud', 'esmLocal'],
+		},
+		{
+			id: 'jiraIssuesStateless',
+			file: 'dist/templates/jira-issues-to-esm-stateless.json',
+			name: 'Jira issues → ESM incidents (stateless, queue mode)',
+			kind: 'scheduled',
+			description:
+				'The full issue import without the Task Cache store, for queue mode: lists the issues (JQL) and the incident cards of the task (datasourceid = Task ID), compares them on jira_key with Compare Datasets, writes only new and different ones in bulk, and marks the cards of issues that are gone as removed (Reconcile Removed).',
 			credentials: ['jiraCloud', 'esmLocal'],
 		},
 		{
@@ -56,6 +66,15 @@ module.exports = {
 			kind: 'event',
 			description:
 				'Called by an ESM workflow (header auth): validates the incident, creates the Jira issue (project, issue type ID, summary, plain-text description, mapped priority, custom fields by name or id), writes the key to the card\'s jira_key and answers {issueKey, url}; a re-delivery answers the existing key; 400/422/502 with a message on bad input or Jira errors.',
+			credentials: ['jiraCloud', 'esmLocal', 'esmWebhookAuth'],
+		},
+		{
+			id: 'jiraEsmResolution',
+			file: 'dist/templates/jira-esm-resolution.json',
+			name: 'Resolution both ways: ESM incidents ⇄ Jira issues',
+			kind: 'sync',
+			description:
+				'Webhook called by the ESM workflow when an incident is solved: transitions the linked Jira issue to Done with resolution and the solution as comment (no-op when already resolved); every 10 minutes (and Run Task Now) reads SD issues resolved since the watermark and sets their unsolved ESM incident cards to 05 - Solved with the resolution as solution. Each direction writes only when the other side is not yet resolved, so it cannot loop.',
 			credentials: ['jiraCloud', 'esmLocal', 'esmWebhookAuth'],
 		},
 		{
