@@ -59,3 +59,17 @@ export function failedItem(
 	if (ctx.getNode().onError === 'continueErrorOutput') item.error = error;
 	return item;
 }
+
+/**
+ * "Nothing found" for a lookup by value (a card by unique attribute, a group by name, a user by
+ * email): an API-style error with httpCode 404, so that workflows tell it from a real failure by
+ * the code (`$json.httpCode`), as they do for a lookup by id.
+ */
+export function notFoundError(
+	ctx: Pick<IExecuteFunctions, 'getNode'>,
+	message: string,
+	itemIndex: number,
+	description?: string,
+): NodeApiError {
+	return new NodeApiError(ctx.getNode(), { message }, { message, description, httpCode: '404', itemIndex });
+}

@@ -126,6 +126,9 @@ describe('CoreProIGA Data Card: get', () => {
 			{ items: [{ key: 'INC-1' }, { key: 'INC-2' }], continueOnFail: true },
 		);
 		expect(run.items[0].error).toBe('No incident card has efecte_id = "INC-1"');
+		// "Not found" carries 404, so a workflow tells it from a failure by the code.
+		expect(run.items[0].httpCode).toBe('404');
+		expect(run.items[1].httpCode).toBeUndefined();
 		expect(run.items[1].error).toMatch(/^Several incident cards have efecte_id = "INC-2" \(IDs 1, 2\)/);
 	});
 });

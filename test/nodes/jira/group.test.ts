@@ -84,6 +84,12 @@ describe('Jira Group: groups', () => {
 		expect(run.items).toEqual([{ groupId: 'g-1', name: 'admins' }]);
 	});
 
+	it('says when no group has the name, with httpCode 404', async () => {
+		jira().get('/rest/api/3/group/bulk').query({ groupName: 'nope', maxResults: 1 }).reply(200, { startAt: 0, maxResults: 1, total: 0, isLast: true, values: [] });
+		const run = await runJira({ resource: 'group', operation: 'get', group: byName('nope') }, { ...GROUP_NODE, continueOnFail: true });
+		expect(run.items).toEqual([{ error: 'No Jira group "nope" exists', httpCode: '404' }]);
+	});
+
 	it('creates a group, and an existing one gives created: false', async () => {
 		jira().post('/rest/api/3/group', { name: 'esm-approvers' }).reply(201, { groupId: 'g-9', name: 'esm-approvers' });
 		jira().post('/rest/api/3/group', { name: 'admins' }).reply(400, { errorMessages: ['A group with this name already exists.'], errors: {} });

@@ -96,6 +96,7 @@ describe('Jira User: get and groups', () => {
 		jira().get('/rest/api/3/user/search').query(true).reply(200, []);
 		const run = await runJira({ resource: 'user', operation: 'get', findBy: 'email', email: 'nobody@acme.example' }, USER_NODE);
 		expect(run.error?.message).toBe('No Jira user has the email nobody@acme.example');
+		expect((run.error as { httpCode?: string } | undefined)?.httpCode).toBe('404');
 	});
 
 	it("lists a user's groups", async () => {

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
+import { notFoundError } from '../../../../shared/execute';
 import { requiredString } from '../../../../shared/parameters';
 import { getTemplate } from '../../../metadata';
 import { esmApiRequest } from '../../../transport';
@@ -70,7 +71,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const attribute = requiredString.call(this, 'keyAttribute', 'Attribute', itemIndex, 'choose the unique attribute, e.g. efecte_id');
 		const value = requiredString.call(this, 'keyValue', 'Value', itemIndex, 'enter the value to find');
 		const card = await findCardByKey.call(this, template, attribute, value, itemIndex, { dataCards: true, selectedAttributes });
-		if (!card) throw new NodeOperationError(this.getNode(), `No ${template} card has ${attribute} = "${value}"`, { itemIndex });
+		if (!card) throw notFoundError(this, `No ${template} card has ${attribute} = "${value}"`, itemIndex);
 		return shapeCard(card, options.output, meta);
 	}
 	const dataCardId = requiredString.call(this, 'dataCardId', 'Data Card ID', itemIndex, 'enter the numeric ID of the card');

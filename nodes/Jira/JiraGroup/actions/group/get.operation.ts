@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
+import { notFoundError } from '../../../../shared/execute';
 import { groupLocator } from '../../../descriptions';
 import { findGroup, groupParameter, shapeGroup } from '../../../groups';
 
@@ -11,6 +12,6 @@ export const description = updateDisplayOptions({ show: { resource: ['group'], o
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const ref = groupParameter.call(this, itemIndex);
 	const group = await findGroup.call(this, ref, itemIndex);
-	if (!group) throw new NodeOperationError(this.getNode(), `No Jira group "${ref.label}" exists`, { itemIndex });
+	if (!group) throw notFoundError(this, `No Jira group "${ref.label}" exists`, itemIndex);
 	return shapeGroup(group);
 }

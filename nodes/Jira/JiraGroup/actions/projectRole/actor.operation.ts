@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
+import { notFoundError } from '../../../../shared/execute';
 import { requiredString } from '../../../../shared/parameters';
 import { groupLocator, userLocator } from '../../../descriptions';
 import { findGroup, groupParameter } from '../../../groups';
@@ -38,7 +39,7 @@ async function actorParameter(this: IExecuteFunctions, itemIndex: number): Promi
 	const ref = groupParameter.call(this, itemIndex);
 	if ('groupId' in ref.qs) return { type: 'group', id: ref.qs.groupId };
 	const group = await findGroup.call(this, ref, itemIndex);
-	if (!group?.groupId) throw new NodeOperationError(this.getNode(), `No Jira group "${ref.label}" exists`, { itemIndex });
+	if (!group?.groupId) throw notFoundError(this, `No Jira group "${ref.label}" exists`, itemIndex);
 	return { type: 'group', id: String(group.groupId) };
 }
 

@@ -1,6 +1,8 @@
-import { requiredString } from '../../../../shared/parameters';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { notFoundError } from '../../../../shared/execute';
+import { requiredString } from '../../../../shared/parameters';
 
 import { userLocator } from '../../../descriptions';
 import { jiraApiRequest, JIRA_PERMISSION } from '../../../transport';
@@ -72,12 +74,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (this.getNodeParameter('findBy', itemIndex, 'accountId') === 'email') {
 		const email = requiredString.call(this, 'email', 'Email', itemIndex, 'enter the email of the user to find');
 		const matches = await findUsersByEmail.call(this, email, itemIndex);
-		if (matches.length !== 1) {
-			throw new NodeOperationError(
-				this.getNode(),
-				matches.length ? `${matches.length} Jira users have the email ${email}` : `No Jira user has the email ${email}`,
-				{ itemIndex, description: 'Only active users can be found by email; inactive ones need their account ID.' },
-			);
+		const hint = 'Only active users can be found by email; inactive ones need their account ID.';
+		if (!matches.length) throw notFoundError(this, `No Jira user has the email ${email}`, itemIndex, hint);
+		if (matches.length > 1) {
+			throw new NodeOperationError(this.getNode(), `${matches.length} Jira users have the email ${email}`, { itemIndex, description: hint });
 		}
 		accountId = String(matches[0].accountId);
 	} else {
