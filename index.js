@@ -69,6 +69,15 @@ module.exports = {
 			credentials: ['jiraCloud', 'esmLocal', 'esmWebhookAuth'],
 		},
 		{
+			id: 'jiraEsmComments',
+			file: 'dist/templates/jira-esm-comments.json',
+			name: 'Comments both ways: Jira issues ⇄ ESM incidents',
+			kind: 'sync',
+			description:
+				'Every 10 minutes new Jira comments become worklog entries on the incident whose jira_key matches; a webhook (esm/comment-to-jira) turns ESM worklog entries into Jira comments; [ESM …] / [Jira …] markers on the records prevent echoes.',
+			credentials: ['jiraCloud', 'esmLocal', 'esmWebhookAuth'],
+		},
+		{
 			id: 'jiraEsmResolution',
 			file: 'dist/templates/jira-esm-resolution.json',
 			name: 'Resolution both ways: ESM incidents ⇄ Jira issues',
