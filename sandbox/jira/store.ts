@@ -130,6 +130,8 @@ export class JiraStore {
 	}
 
 	clear(): void {
+		// A reset or a replacing seed starts the clock of `updated` stamps again (tests move time back).
+		this.lastStamp = 0;
 		this.users.clear();
 		this.usersByEmail.clear();
 		this.groups.clear();

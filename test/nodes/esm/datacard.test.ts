@@ -456,6 +456,10 @@ describe('CoreProIGA Data Card: attributes, files, templates', () => {
 		const add = await runEsm({ resource: 'attribute', operation: 'add', template, dataCardId: '5', attributeCode: 'worklog', value: 'Called the user' });
 		expect(add.items[0]).toMatchObject({ action: 'added' });
 		expect(requests(add, 'POST', '/dc/incident/data/5/worklog')[0].body).toEqual({ values: [{ value: 'Called the user' }] });
+		// A worklog entry that looks like JSON is still one comment.
+		server().post(`${API}/dc/incident/data/5/worklog`).reply(200, { meta: {} });
+		const bracketed = await runEsm({ resource: 'attribute', operation: 'add', template, dataCardId: '5', attributeCode: 'worklog', value: '["a"]' });
+		expect(requests(bracketed, 'POST', '/dc/incident/data/5/worklog')[0].body).toEqual({ values: [{ value: '["a"]' }] });
 		const clear = await runEsm({ resource: 'attribute', operation: 'clear', template, dataCardId: '5', attributeCode: 'jira_key' });
 		expect(clear.error?.message).toBeUndefined();
 		expect(clear.items[0]).toMatchObject({ action: 'cleared' });

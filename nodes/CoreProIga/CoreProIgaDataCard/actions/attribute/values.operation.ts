@@ -3,7 +3,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { getTemplate } from '../../../metadata';
 import { esmApiRequest } from '../../../transport';
-import { toEsmValues } from '../../../values';
+import { toEsmValues, type EsmAttributeMeta } from '../../../values';
 import { assertNoAttributeErrors, inputError, resolveReferences } from '../common';
 import { attributePath, cardAttributeParameters } from './shared';
 
@@ -22,17 +22,21 @@ export const description = [
 	...updateDisplayOptions({ show: { resource: ['attribute'], operation: ['replace', 'add'] } }, [valueParameter]),
 ];
 
-function parseValue(raw: unknown): unknown {
-	if (typeof raw !== 'string') return raw;
+/**
+ * A list may be given as JSON text (`["a", "b"]`) for a multi-value attribute. Text for any other
+ * attribute stays text, even when it looks like JSON: a worklog entry "[Jira SD-1] ..." or "[1]" is
+ * one comment.
+ */
+function parseValue(raw: unknown, meta: EsmAttributeMeta): unknown {
+	if (typeof raw !== 'string' || !meta.multiValue || meta.type === 'worklog') return raw;
 	const text = raw.trim();
-	if (text.startsWith('[')) {
-		try {
-			return JSON.parse(text) as unknown;
-		} catch {
-			return raw;
-		}
+	if (!text.startsWith('[')) return raw;
+	try {
+		const parsed = JSON.parse(text) as unknown;
+		return Array.isArray(parsed) ? parsed : raw;
+	} catch {
+		return raw;
 	}
-	return raw;
 }
 
 async function writeValues(this: IExecuteFunctions, itemIndex: number, method: 'PUT' | 'POST' | 'DELETE'): Promise<IDataObject> {
@@ -41,7 +45,7 @@ async function writeValues(this: IExecuteFunctions, itemIndex: number, method: '
 	if (method !== 'DELETE') {
 		const meta = (await getTemplate.call(this, template, itemIndex)).attributes.find((attribute) => attribute.code === attributeCode);
 		if (!meta) throw new NodeOperationError(this.getNode(), `Attribute "${attributeCode}" is not an attribute of template ${template}`, { itemIndex });
-		const value = parseValue(this.getNodeParameter('value', itemIndex, ''));
+		const value = parseValue(this.getNodeParameter('value', itemIndex, ''), meta);
 		try {
 			const templateMeta = await getTemplate.call(this, template, itemIndex);
 			const resolveReference = await resolveReferences.call(this, templateMeta, [{ [attributeCode]: value } as IDataObject], 'efecte_id', itemIndex);
