@@ -94,11 +94,8 @@ function changedCards(before: Card[], after: Card[]): Card[] {
  * reads it: every run here starts from {}.
  */
 function expectNoSyncState(staticData: IDataObject): void {
-	expect(Object.keys(staticData).filter((key) => key !== 'global')).toEqual([]);
-	for (const [key, state] of Object.entries((staticData.global ?? {}) as Record<string, IDataObject>)) {
-		expect(key).toBe(`esmTask:${TASK}`);
-		expect(state.entries).toEqual({});
-	}
+	// Reconcile Removed's "Forget Removed in Task Cache" is off: nothing writes static data.
+	expect(staticData).toEqual({});
 }
 
 const adf = (text: string) => ({ type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] });
@@ -127,7 +124,12 @@ describe('the template', () => {
 		expect(searchCards.filterValues.values).toEqual([{ name: 'task', value: TASK }]);
 		expect((nodeNamed(template, 'Load Incidents').parameters as any).options.taskId).toBe(TASK);
 		expect(nodeNamed(template, 'Load Incidents').onError).toBe('continueRegularOutput');
-		expect(nodeNamed(template, 'Reconcile Removed').parameters).toEqual({ ...nodeNamed(fullTemplate, 'Reconcile Removed').parameters, taskId: TASK });
+		expect(nodeNamed(template, 'Reconcile Removed').parameters).toEqual({
+			...nodeNamed(fullTemplate, 'Reconcile Removed').parameters,
+			taskId: TASK,
+			// No Task Cache here: Reconcile must not touch static data.
+			options: { forgetInTaskCache: false },
+		});
 
 		// Both sides carry exactly the mapped fields: the ESM side reads and shapes the same ones.
 		const names = (node: string) => ((nodeNamed(template, node).parameters as any).assignments.assignments as Array<{ name: string }>).map((a) => a.name);

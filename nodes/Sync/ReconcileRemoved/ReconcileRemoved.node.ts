@@ -146,6 +146,14 @@ export class ReconcileRemoved implements INodeType {
 						description: 'Whether to only output what would change, writing nothing',
 					},
 					{
+						displayName: 'Forget Removed in Task Cache',
+						name: 'forgetInTaskCache',
+						type: 'boolean',
+						default: true,
+						description:
+							'Whether to drop removed keys from the Task Cache of this Task ID, so a record that comes back is written again. Turn off in workflows without a Task Cache (e.g. queue mode with Compare Datasets): then this node never touches workflow static data.',
+					},
+					{
 						displayName: 'Max Removals (Count)',
 						name: 'maxCount',
 						type: 'number',
@@ -301,11 +309,15 @@ export class ReconcileRemoved implements INodeType {
 		// A record that comes back must be written again (status and all), not skipped as "unchanged":
 		// forget the removed keys in the task's cache (the same static data Task Cache uses).
 		const removedKeys = results.filter((json) => json.action === 'removed' && !json.error && !dryRun).map((json) => String(json.key));
-		if (removedKeys.length) {
+		if (removedKeys.length && options.forgetInTaskCache !== false) {
 			const store = new StaticDataTaskStore(this.getWorkflowStaticData('global'));
 			const state = store.load(taskId);
-			for (const key of removedKeys) delete state.entries[entryKey(key)];
-			store.save(taskId, state);
+			const cached = removedKeys.map(entryKey).filter((key) => key in state.entries);
+			// Saved only when something was forgotten: a task without a cache gets no empty entry.
+			if (cached.length) {
+				for (const key of cached) delete state.entries[key];
+				store.save(taskId, state);
+			}
 		}
 
 		// A re-enabled card pairs with the record that reappeared; a removed one has no input record

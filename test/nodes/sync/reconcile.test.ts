@@ -102,9 +102,9 @@ function workflow(fetched: IDataObject[], parameters: IDataObject = {}): Workflo
 	};
 }
 
-async function run(wf: WorkflowJson) {
+async function run(wf: WorkflowJson, staticData?: IDataObject) {
 	const capture = captureRequests();
-	const result = await createWorkflowHarness({ credentials: [esmCredential()] }).runWorkflow({ workflow: wf });
+	const result = await createWorkflowHarness({ credentials: [esmCredential()] }).runWorkflow({ workflow: wf, staticData });
 	capture.stop();
 	capture.expectAllValid('esm', { filter: (request) => request.origin === ESM });
 	const patches = capture.requests.filter((request) => request.method === 'PATCH');
@@ -138,6 +138,29 @@ describe('Reconcile Removed', () => {
 				failed: 0,
 			},
 		]);
+	});
+
+	it('forgets removed keys in the Task Cache; leaves static data alone when told to or when nothing was cached', async () => {
+		const cards = () => esmWith([person(1, 'u-1', 'Active'), person(3, 'u-3', 'Active')]);
+		const cached = () => ({ global: { 'esmTask:jira-users-full': { v: 1, mappingVersion: '1', entries: { 'u-1': 'aaaaaaaaaa', 'u-3': 'bbbbbbbbbb' } } } });
+		cards();
+		const forgot = await run(workflow(fetched('u-1')), cached());
+		expect(forgot.patches).toHaveLength(1);
+		expect((forgot.result.staticData.global as IDataObject)['esmTask:jira-users-full']).toMatchObject({ entries: { 'u-1': 'aaaaaaaaaa' } });
+		expect(JSON.stringify(forgot.result.staticData)).not.toContain('u-3');
+
+		cards();
+		const kept = await run(workflow(fetched('u-1'), { options: { forgetInTaskCache: false } }), cached());
+		expect(kept.patches).toHaveLength(1);
+		expect(kept.result.staticData).toEqual(cached());
+
+		// A workflow without a Task Cache (e.g. the stateless template) gets no empty cache entry.
+		cards();
+		const stateless = await run(workflow(fetched('u-1'), { options: { forgetInTaskCache: false } }), {});
+		expect(stateless.result.staticData).toEqual({});
+		cards();
+		const nothingCached = await run(workflow(fetched('u-1')), { global: {} });
+		expect(nothingCached.result.staticData).toEqual({ global: {} });
 	});
 
 	it('never touches a card that another Task ID owns', async () => {
