@@ -223,6 +223,22 @@ describe('CoreProIGA Data Card: write', () => {
 		expect(run.items[0]).toEqual({ dataCardId: '77', templateCode: 'incident', action: 'updated', updatedAttributes: ['status', 'jira_key'] });
 	});
 
+	it('clears attributes whose mapped value is empty when Empty Mapped Values = Clear', async () => {
+		server().patch(`${API}/dc/incident/data/78`).reply(200, { meta: { errors: [] }, dataCard: { dataCardId: '78' } });
+		const run = await runEsm({
+			resource: 'dataCard',
+			operation: 'update',
+			template,
+			dataCardId: '78',
+			attributes: { mappingMode: 'autoMapInputData', value: null, matchingColumns: [], schema: [] } as unknown as ResourceMapperValue,
+			options: { emptyValues: 'clear' },
+		}, { items: [{ subject: 'Still here', description: '', jira_key: null }] });
+		expect(requests(run, 'PATCH', '/dc/incident/data/78')[0].body).toEqual({
+			dataCardId: '78',
+			data: { subject: { values: [{ value: 'Still here' }] }, description: { values: [] }, jira_key: { values: [] } },
+		});
+	});
+
 	it('deletes to the trash; a card already there is success with a flag', async () => {
 		server().delete(`${API}/dc/incident/data/1`).reply(200, { code: 200, message: 'moved to trash' });
 		server().delete(`${API}/dc/incident/data/2`).reply(409, { code: 409, message: 'Already in trash', error: 'Conflict' });

@@ -100,6 +100,17 @@ export const writeOptions: INodeProperties[] = [
 		description: 'More attribute values as a JSON object keyed by attribute code or name, converted like the mapped ones; null clears an attribute. Applied last.',
 	},
 	{
+		displayName: 'Empty Mapped Values',
+		name: 'emptyValues',
+		type: 'options',
+		options: [
+			{ name: 'Leave Out', value: 'leaveOut', description: 'An empty mapped value leaves the attribute as it is' },
+			{ name: 'Clear the Attribute', value: 'clear', description: 'An empty mapped value clears the attribute, as a sync needs when the source field was emptied' },
+		],
+		default: 'leaveOut',
+		description: 'What an empty mapped value (null, empty text) does',
+	},
+	{
 		displayName: 'Reference Lookup Attribute',
 		name: 'referenceLookup',
 		type: 'string',
@@ -153,11 +164,18 @@ function isEmpty(value: unknown): boolean {
 	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
 
-/** The attribute values an item gives: the mapper (empty ones left out), then the JSON, then the Task ID stamp. */
+/**
+ * The attribute values an item gives: the mapper (empty ones left out, or as null to clear the
+ * attribute with Empty Mapped Values = Clear), then the JSON, then the Task ID stamp.
+ */
 export function itemAttributes(this: IExecuteFunctions, itemIndex: number, template: EsmTemplate, options: IDataObject): IDataObject {
 	const mapped = mappedValues.call(this, 'attributes', itemIndex, (name) => findAttribute(template.attributes, name) !== undefined);
+	const clearEmpty = options.emptyValues === 'clear';
 	const values: IDataObject = {};
-	for (const [code, value] of Object.entries(mapped)) if (!isEmpty(value)) values[code] = value;
+	for (const [code, value] of Object.entries(mapped)) {
+		if (!isEmpty(value)) values[code] = value;
+		else if (clearEmpty) values[code] = null;
+	}
 	Object.assign(values, parseJsonObject.call(this, options.dataJson, 'Attributes (JSON)', itemIndex));
 	const taskId = String(options.taskId ?? '').trim();
 	if (taskId) {
