@@ -10,7 +10,7 @@
  * Skipped unless E2E_REAL_N8N=1: the first run installs n8n (about 5 minutes, 3 GB in .n8n-local,
  * cached for later runs and shared with `npm start`). E2E_N8N_LOCAL_DIR moves that folder.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
@@ -42,6 +42,7 @@ interface Stack {
 		webhookAuth: { name: string; value: string };
 	};
 	credentials: Array<{ id: string; name: string; type: string }>;
+	workflows: Array<{ id: string; name: string }>;
 	timings: Record<string, number>;
 	api(path: string, options?: { method?: string; body?: unknown }): Promise<HttpAnswer>;
 	execute(id: string): Promise<ExecuteResult>;
@@ -165,6 +166,31 @@ describeReal('real n8n with the package installed (E2E_REAL_N8N=1)', () => {
 		const cards = esm.json.cards as Array<{ deleted: boolean; data: Record<string, Array<{ value?: string }>> }>;
 		const loaded = cards.filter((card) => !card.deleted && card.data.datasourceid?.[0]?.value === 'jira-issues-full');
 		for (const key of sdKeys) expect(loaded.filter((card) => card.data.jira_key?.[0]?.value === key)).toHaveLength(1);
+	}, TEST_TIMEOUT);
+
+	test('every template imports; each event template activates, refuses a wrong or missing header and answers a bad body with 400', async () => {
+		const catalogue = (require('../../index.js') as { templates: Array<{ id: string; file: string; kind: string }> }).templates;
+		expect(running().workflows.map((workflow) => workflow.id).sort()).toEqual(catalogue.map((entry) => entry.id).sort());
+		const { name, value } = running().sandbox.webhookAuth;
+		for (const entry of catalogue.filter((candidate) => candidate.kind === 'event' || candidate.kind === 'sync')) {
+			const template = JSON.parse(readFileSync(join(REPO, entry.file), 'utf8')) as { nodes: Array<{ type: string; parameters: { path?: string } }> };
+			const paths = template.nodes.filter((node) => node.type === 'n8n-nodes-base.webhook').map((node) => String(node.parameters.path));
+			const call = (path: string, headers: Record<string, string>, body: unknown = {}) =>
+				request(`${running().url}/webhook/${path}`, { method: 'POST', body, headers });
+			// An empty body is bad input for every event template: a 400 with a message, nothing written.
+			await running().activate(entry.id, { probe: async () => (await call(paths[0], { [name]: value })).status === 400 });
+			for (const path of paths) {
+				const bad = await call(path, { [name]: value });
+				expect({ template: entry.id, path, status: bad.status, hasMessage: typeof (bad.json as { error?: unknown } | undefined)?.error === 'string' }).toEqual({
+					template: entry.id,
+					path,
+					status: 400,
+					hasMessage: true,
+				});
+				expect({ path, status: (await call(path, { [name]: 'not-the-secret' })).status }).toEqual({ path, status: 403 });
+				expect({ path, status: (await call(path, {})).status }).toEqual({ path, status: 403 });
+			}
+		}
 	}, TEST_TIMEOUT);
 
 	test('an activated webhook with the header-auth credential answers with the emulator data', async () => {
