@@ -80,8 +80,9 @@ export type StampDecision =
 /**
  * What to do with a write, given the target record as it is now (the counterpart):
  * - it already holds these values: nothing to write (this also ends the round trip of a change);
- * - a person changed it since our last write (its fields no longer give its marker's fingerprint)
- *   and this record changed too: a genuine concurrent edit, decided by the rule; the loser is reported;
+ * - a person changed it since the last sync in either direction (its fields give neither its own
+ *   marker's fingerprint nor the one the source record received from it) while this record changed
+ *   too: a genuine concurrent edit, decided by the rule; the loser is reported;
  * - otherwise write.
  */
 export function decideStamp(options: {
@@ -89,14 +90,22 @@ export function decideStamp(options: {
 	record: Record<string, unknown>;
 	counterpart?: Record<string, unknown>;
 	counterpartMarker?: SyncMarker;
+	/** The marker of the record this write comes from: what it last received from the counterpart's side. */
+	sourceMarker?: SyncMarker;
 	rule: ConflictRule;
 	modifiedAt?: number;
 	counterpartModifiedAt?: number;
 }): StampDecision {
-	const { fields, record, counterpart, counterpartMarker, rule } = options;
+	const { fields, record, counterpart, counterpartMarker, sourceMarker, rule } = options;
 	if (!counterpart) return { action: 'write' };
-	if (guardFingerprint(record, fields) === guardFingerprint(counterpart, fields)) return { action: 'inSync' };
-	const editedThere = counterpartMarker !== undefined && !isEcho(counterpart, fields, counterpartMarker);
+	const counterpartPrint = guardFingerprint(counterpart, fields);
+	if (guardFingerprint(record, fields) === counterpartPrint) return { action: 'inSync' };
+	// Edited there since the last sync: neither what we last wrote there (its marker) nor what the
+	// source last received from there (the source's marker) matches it any more.
+	const editedThere =
+		counterpartMarker !== undefined &&
+		counterpartPrint !== counterpartMarker.fingerprint &&
+		counterpartPrint !== sourceMarker?.fingerprint;
 	if (!editedThere) return { action: 'write' };
 	const thisWins =
 		rule === 'thisWrite' ||

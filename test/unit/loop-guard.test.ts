@@ -71,6 +71,17 @@ describe('stamp decision', () => {
 		expect(decideStamp({ ...base, rule: 'counterpart', modifiedAt: 2000, counterpartModifiedAt: 1000 })).toEqual({ action: 'conflictLost' });
 	});
 
+	it('does not take an edit that already reached the source for a concurrent edit', () => {
+		// The target's edit was synced to the source (the source's marker holds its fingerprint); then
+		// a person edited the source: a plain write, no conflict, although the target's own marker is stale.
+		const target = { subject: 'A', description: 'edited there, synced', status: 'C' };
+		const sourceMarker = { origin: 'esm2', fingerprint: guardFingerprint(target, FIELDS) };
+		const staleTargetMarker = { origin: 'esm1', fingerprint: guardFingerprint(lastWritten, FIELDS) };
+		const base = { fields: FIELDS, record, counterpart: target, counterpartMarker: staleTargetMarker, rule: 'counterpart' as const };
+		expect(decideStamp({ ...base, sourceMarker })).toEqual({ action: 'write' });
+		expect(decideStamp(base)).toEqual({ action: 'conflictLost' });
+	});
+
 	it('reads modified times as ISO text, epoch or Date', () => {
 		expect(parseModifiedAt('2026-11-23T10:00:00Z')).toBe(Date.UTC(2026, 10, 23, 10));
 		expect(parseModifiedAt(5)).toBe(5);

@@ -118,6 +118,17 @@ describe('Jira Issue: create', () => {
 		expect((sent(run, 'POST', '/rest/api/3/issue').body as { fields: Record<string, unknown> }).fields.parent).toEqual({ key: 'ABC-1' });
 	});
 
+	it('stores issue properties (the loop guard marker) with the new issue', async () => {
+		jira().get('/rest/api/3/issue/createmeta/ABC/issuetypes/10001').query(true).reply(200, createMetaPage());
+		jira().post('/rest/api/3/issue').reply(201, { id: '3', key: 'ABC-3', self: 'x' });
+		const run = await runJira(createParameters({ options: { issueProperties: '={{ JSON.stringify({ "esm.sync": $json.marker }) }}' } }), {
+			items: [{ title: 'Marked', marker: 'esm-local:abcdefghij' }],
+		});
+		const { properties } = sent(run, 'POST', '/rest/api/3/issue').body as { properties: Array<{ key: string; value: unknown }> };
+		expect(properties[0]).toEqual({ key: 'esm.sync', value: 'esm-local:abcdefghij' });
+		expect(properties.map((property) => property.key)).toHaveLength(2);
+	});
+
 	it('fetches the create screen once for many items', async () => {
 		jira().get('/rest/api/3/issue/createmeta/ABC/issuetypes/10001').query(true).once().reply(200, createMetaPage());
 		jira().post('/rest/api/3/issue').times(3).reply(201, (_uri, body) => ({ id: '1', key: `ABC-${(body as { fields: { summary: string } }).fields.summary}`, self: 'x' }));
@@ -266,6 +277,23 @@ describe('Jira Issue: get, update, delete', () => {
 		});
 		expect(run.error).toBeUndefined();
 		expect(sent(run, 'PUT', '/rest/api/3/issue/ABC-1').body).toEqual({ fields: { customfield_10016: 2 } });
+	});
+
+	it('updates issue properties in the same edit, alone or with fields', async () => {
+		jira().get('/rest/api/3/issue/ABC-1/editmeta').reply(200, editMeta);
+		jira().put('/rest/api/3/issue/ABC-1').reply(204);
+		const run = await runJira({
+			resource: 'issue',
+			operation: 'update',
+			issueKey: issueKey('ABC-1'),
+			summary: '',
+			description: '',
+			options: { issueProperties: '{"esm.sync": {"origin": "esm-local", "fingerprint": "abc"}}' },
+		});
+		expect(run.items[0]).toMatchObject({ key: 'ABC-1', updatedFields: [], updatedProperties: ['esm.sync'] });
+		expect(sent(run, 'PUT', '/rest/api/3/issue/ABC-1').body).toEqual({ fields: {}, properties: [{ key: 'esm.sync', value: { origin: 'esm-local', fingerprint: 'abc' } }] });
+		const bad = await runJira({ resource: 'issue', operation: 'update', issueKey: issueKey('ABC-1'), summary: 'x', options: { issueProperties: '["not", "an object"]' } });
+		expect(bad.error?.message).toMatch(/^Issue Properties \(JSON\) must be a JSON object/);
 	});
 
 	it('refuses an update with nothing to change', async () => {

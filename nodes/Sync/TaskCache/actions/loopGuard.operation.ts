@@ -100,6 +100,15 @@ const stampProperties: INodeProperties[] = [
 				placeholder: "={{ $('Read Source').item.json.updated }}",
 				description: 'When the source record of this write was last modified (for Later Modification Wins)',
 			},
+			{
+				displayName: 'Source Marker',
+				name: 'sourceMarker',
+				type: 'string',
+				default: '',
+				placeholder: "={{ $('Read Source').item.json.sync_marker }}",
+				description:
+					'The marker of the record this write comes from. With it, a target record whose edit already reached the source is not taken for a concurrent edit.',
+			},
 		],
 	},
 ];
@@ -200,6 +209,7 @@ export async function executeStamp(this: IExecuteFunctions): Promise<INodeExecut
 				record: item.json,
 				counterpart,
 				counterpartMarker: counterpart ? parseMarker(counterpart[markerField]) : undefined,
+				sourceMarker: parseMarker(this.getNodeParameter('options.sourceMarker', itemIndex, '')),
 				rule: this.getNodeParameter('options.conflictRule', itemIndex, 'later') as ConflictRule,
 				modifiedAt: parseModifiedAt(this.getNodeParameter('options.modifiedAt', itemIndex, '')),
 				counterpartModifiedAt: parseModifiedAt(this.getNodeParameter('options.counterpartModifiedAt', itemIndex, '')),

@@ -10,7 +10,7 @@ import { buildFields, findField, missingRequiredFields, parseFieldsJson } from '
 import { jqlString } from '../../../jql';
 import { getCreateMeta, getIssueTypesOf } from '../../../metadata';
 import { jiraApiRequest, jiraSession } from '../../../transport';
-import { asInputError, issueUrl } from '../common';
+import { asInputError, issuePropertiesOf, issuePropertiesOption, issueUrl } from '../common';
 
 /** Entity property stamped on each created issue so that a lost answer can be told from a failed create. */
 export const CREATE_REQUEST_PROPERTY = 'n8n-esm-connectors.createRequest';
@@ -84,6 +84,7 @@ const properties: INodeProperties[] = [
 				placeholder: 'ABC-12',
 				description: 'For sub-tasks (and child issues of an epic)',
 			},
+			issuePropertiesOption,
 			richTextFormat('richTextFormat', 'Rich Text Format', 'How Description and other rich-text fields are written'),
 		],
 	},
@@ -103,6 +104,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const richText = (options.richTextFormat as BodyFormat | undefined) ?? 'text';
 
+	const issueProperties = issuePropertiesOf.call(this, options.issueProperties, itemIndex);
 	const screen = await getCreateMeta.call(this, project, issueType);
 	let fields: IDataObject;
 	try {
@@ -137,7 +139,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const created = (await jiraApiRequest.call(this, {
 		method: 'POST',
 		path: '/rest/api/3/issue',
-		body: { fields, properties: [{ key: CREATE_REQUEST_PROPERTY, value: { requestId } }] },
+		body: { fields, properties: [...issueProperties, { key: CREATE_REQUEST_PROPERTY, value: { requestId } }] },
 		itemIndex,
 		verifyAfterFailure: async () => await findCreatedIssue.call(this, project, requestId),
 	})) as IDataObject;

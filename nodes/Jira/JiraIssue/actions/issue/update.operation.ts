@@ -7,7 +7,7 @@ import { issueLocator, richTextFormat } from '../../../descriptions';
 import { buildFields, findField, parseFieldsJson } from '../../../fields';
 import { getEditMeta } from '../../../metadata';
 import { jiraApiRequest, jiraSession } from '../../../transport';
-import { asInputError, issueKeyParameter, issueUrl } from '../common';
+import { asInputError, issueKeyParameter, issuePropertiesOf, issuePropertiesOption, issueUrl } from '../common';
 
 const properties: INodeProperties[] = [
 	issueLocator(),
@@ -58,6 +58,7 @@ const properties: INodeProperties[] = [
 				default: '{}',
 				description: 'Extra fields as a JSON object keyed by field ID or name; null clears a field. Applied last.',
 			},
+			issuePropertiesOption,
 			{
 				displayName: 'Notify Users',
 				name: 'notifyUsers',
@@ -76,6 +77,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const issueKey = issueKeyParameter.call(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const richText = (options.richTextFormat as BodyFormat | undefined) ?? 'text';
+	const issueProperties = issuePropertiesOf.call(this, options.issueProperties, itemIndex);
 	const screen = await getEditMeta.call(this, issueKey);
 
 	let fields: IDataObject;
@@ -93,8 +95,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	} catch (error) {
 		throw asInputError.call(this, error, itemIndex);
 	}
-	if (Object.keys(fields).length === 0) {
-		throw new NodeOperationError(this.getNode(), 'Nothing to update: set Summary, Description, a mapped field or Fields (JSON)', {
+	if (Object.keys(fields).length === 0 && issueProperties.length === 0) {
+		throw new NodeOperationError(this.getNode(), 'Nothing to update: set Summary, Description, a mapped field, Fields (JSON) or Issue Properties (JSON)', {
 			itemIndex,
 		});
 	}
@@ -103,9 +105,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		method: 'PUT',
 		path: `/rest/api/3/issue/${encodeURIComponent(issueKey)}`,
 		qs: options.notifyUsers === false ? { notifyUsers: false } : {},
-		body: { fields },
+		// Issue properties are stored in the same edit (Jira applies both or neither).
+		body: { fields, ...(issueProperties.length ? { properties: issueProperties } : {}) },
 		itemIndex,
 	});
 	const { baseUrl } = await jiraSession(this);
-	return { key: issueKey, updated: true, updatedFields: Object.keys(fields), url: issueUrl(baseUrl, issueKey) };
+	return {
+		key: issueKey,
+		updated: true,
+		updatedFields: Object.keys(fields),
+		...(issueProperties.length ? { updatedProperties: issueProperties.map((property) => property.key) } : {}),
+		url: issueUrl(baseUrl, issueKey),
+	};
 }
