@@ -132,6 +132,9 @@ describe.each(files)('%s', (file) => {
 			// `n8n execute` starts from the first trigger in the list.
 			expect(triggers[0].type).toBe('n8n-nodes-base.executeWorkflowTrigger');
 			expect(types).toContain('n8n-nodes-base.scheduleTrigger');
+			// The schedule preset is explained against the vendor's volume table.
+			const notes = template.nodes.filter((node) => node.type === 'n8n-nodes-base.stickyNote').map((node) => String(node.parameters?.content ?? ''));
+			expect(notes.join('\n')).toMatch(/volume/i);
 		}
 		if (entry.kind === 'event' || entry.kind === 'sync') expect(webhooks.length).toBeGreaterThan(0);
 		for (const webhook of webhooks) {
