@@ -23,6 +23,9 @@ Options:
   --update-n8n   look for a newer n8n release than the one installed in .n8n-local
   --no-persist   emulators start from the demo data every time (default: their data is kept in
                  .n8n-local/sandbox-data, as n8n keeps its database, so that both stay consistent)
+  --queue[=N]    n8n's queue mode: Redis and PostgreSQL on 127.0.0.1 (installed with apt-get when
+                 missing), one main instance and N workers (default 2), a fresh database each start
+                 (own user folder .n8n-local/queue-user); the event templates are activated
   --verbose      print n8n's and the emulators' output (always in .n8n-local/logs/)
   --help
 
@@ -37,8 +40,17 @@ ${Object.values(ENV_TARGETS)
 	.join('\n')}
 `;
 
+/**
+ * Activated in queue mode (runs start only from webhooks and schedules there): every event and
+ * two-way template and the scheduled tasks, except the stateless issue import, which loads the
+ * same incident cards as the full one (run one of the two per set of cards).
+ */
+const QUEUE_ACTIVATED = require('../index.js')
+	.templates.filter((template) => template.kind !== 'error' && template.id !== 'jiraIssuesStateless')
+	.map((template) => template.id);
+
 function parseArgs(argv) {
-	const flags = { fresh: false, build: true, updateN8n: false, persist: true, verbose: false, help: false };
+	const flags = { fresh: false, build: true, updateN8n: false, persist: true, verbose: false, help: false, queueWorkers: 0 };
 	for (const arg of argv) {
 		if (arg === '--fresh') flags.fresh = true;
 		else if (arg === '--no-build') flags.build = false;
@@ -46,6 +58,8 @@ function parseArgs(argv) {
 		else if (arg === '--persist') flags.persist = true;
 		else if (arg === '--no-persist') flags.persist = false;
 		else if (arg === '--verbose' || arg === '-v') flags.verbose = true;
+		else if (arg === '--queue') flags.queueWorkers = 2;
+		else if (/^--queue=\d+$/.test(arg)) flags.queueWorkers = Math.max(1, Number(arg.slice(8)));
 		else if (arg === '--help' || arg === '-h') flags.help = true;
 		else throw new Error(`Unknown option ${arg}\n\n${HELP}`);
 	}
@@ -82,6 +96,12 @@ function banner(stack) {
 		`  Workflows: ${stack.workflows.length ? stack.workflows.map((workflow) => workflow.id ?? workflow.name).join(', ') : 'no templates yet'}`,
 		`  Logs:      ${stack.n8n.logFile}${stack.sandbox ? `, ${stack.sandbox.logFile}` : ''}`,
 		`  PIDs:      n8n ${stack.n8n.pid}${stack.sandbox ? `, emulators ${stack.sandbox.pid}` : ''}`,
+		...(stack.queue
+			? [
+					`  Queue mode: ${stack.queue.workers.length} workers (PIDs ${stack.queue.workers.map((worker) => worker.pid).join(', ')}), Redis 127.0.0.1:${stack.queue.redis.port} (PID ${stack.queue.redis.pid}), PostgreSQL 127.0.0.1:${stack.queue.postgres.port} (PID ${stack.queue.postgres.pid})`,
+					`  Active:    ${stack.activated.join(', ') || 'none'}`,
+				]
+			: []),
 		'',
 		'Ctrl-C stops n8n and the emulators.',
 		'',
@@ -137,7 +157,11 @@ async function main() {
 			echo: flags.verbose,
 			logLevel: env.N8N_LOG_LEVEL || 'info',
 			sandboxCli: env.SANDBOX_CLI ? resolve(env.INIT_CWD ?? process.cwd(), env.SANDBOX_CLI) : undefined,
-			sandboxPersistDir: flags.persist ? join(localDir, 'sandbox-data') : undefined,
+			// Queue mode starts a new PostgreSQL database each time: the emulators start fresh with it.
+			sandboxPersistDir: flags.persist && !flags.queueWorkers ? join(localDir, 'sandbox-data') : undefined,
+			...(flags.queueWorkers
+				? { queue: { workers: flags.queueWorkers }, userFolder: join(localDir, 'queue-user'), activate: QUEUE_ACTIVATED }
+				: {}),
 			targets: targetsFromEnv(env),
 			owner: {
 				...(env.N8N_OWNER_EMAIL ? { email: env.N8N_OWNER_EMAIL } : {}),
