@@ -105,6 +105,51 @@ module.exports = {
 			credentials: ['esmRemote', 'esmWebhookAuth'],
 		},
 		{
+			id: 'esmTicketHandoff',
+			file: 'dist/templates/esm-ticket-handoff.json',
+			name: 'Ticket handoff: ESM1 → ESM2, solved tickets read back (loop-safe)',
+			kind: 'sync',
+			description:
+				'CoreProIGA scenario 1: a webhook called by ESM1 (incident created/updated, category Hardware) creates or updates the ticket in ESM2 (remote_id = the ESM1 card, datasourceid esm-ticket-handoff); every 10 minutes the ESM2 tickets solved since the watermark write status, solution, subject, description and priority back to ESM1. Task Cache Loop Guard (sync_marker on both sides): echoes are skipped, concurrent edits are decided by the later update and reported.',
+			credentials: ['esmLocal', 'esmRemote', 'esmWebhookAuth'],
+		},
+		{
+			id: 'esmTicketMirror',
+			file: 'dist/templates/esm-ticket-mirror.json',
+			name: 'Ticket mirror: ESM1 → ESM2 with updates (loop-safe)',
+			kind: 'sync',
+			description:
+				'CoreProIGA scenario 2: ESM1 creates its incidents in ESM2 and updates them there when subject, description, status or priority changes (webhook called by ESM1), and every 10 minutes ESM2 reads the ESM1 tickets not yet solved and writes what differs; one chain with the loop guard (sync_marker on both sides, remote_id links), the later modification winning concurrent edits and the other reported.',
+			credentials: ['esmLocal', 'esmRemote', 'esmWebhookAuth'],
+		},
+		{
+			id: 'esmApplicationSync',
+			file: 'dist/templates/esm-application-sync.json',
+			name: 'Application cards both ways: ESM2 ⇄ ESM1 (loop-safe)',
+			kind: 'sync',
+			description:
+				'CoreProIGA scenario 3: every 30 minutes reads all application cards of ESM2 and creates / updates their copies in ESM1 (bulk, matched on efecte_id, datasourceid = the Task ID); a webhook (esm/application-to-remote) called by ESM1 writes changes of the copies back to ESM2. A sync_marker on every card drops echoes; concurrent edits go to the later modification and the other change is reported.',
+			credentials: ['esmLocal', 'esmRemote', 'esmWebhookAuth'],
+		},
+		{
+			id: 'esmAccessRequest',
+			file: 'dist/templates/esm-access-request.json',
+			name: 'Access-right request: ESM1 → ESM2 ticket, status back (loop-safe)',
+			kind: 'sync',
+			description:
+				'CoreProIGA scenario 4: a webhook called by ESM1 (access request = incident with category Access) creates or updates the ticket in ESM2 service_requests; every 10 minutes the status ESM2 set (05 - Solved granted, 06 - Cancelled refused, 07 - Closed) is written back to the request. Loop-safe via the Task Cache Loop Guard; conflicts are reported.',
+			credentials: ['esmLocal', 'esmRemote', 'esmWebhookAuth'],
+		},
+		{
+			id: 'jiraEsmTicketSync',
+			file: 'dist/templates/jira-esm-ticket-sync.json',
+			name: 'Ticket fields both ways: ESM incidents ⇄ Jira issues (loop-safe)',
+			kind: 'sync',
+			description:
+				'Keeps summary, description and priority of linked incidents and Jira issues equal: a webhook (esm/ticket-fields-to-jira) called on incident updates writes Jira with the esm.sync issue property; every 10 minutes (and Run Task Now) SD issues updated since the watermark are written to their cards with sync_marker. Loop Guard markers on the records drop echoes; concurrent edits go to the later modification and the other change is reported. Runs beside the comments and resolution templates.',
+			credentials: ['jiraCloud', 'esmLocal', 'esmWebhookAuth'],
+		},
+		{
 			id: 'esmFailureCard',
 			file: 'dist/templates/esm-failure-card.json',
 			name: 'Failure card in ESM (error workflow)',

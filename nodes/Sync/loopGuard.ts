@@ -65,9 +65,25 @@ export function parseMarker(raw: unknown): SyncMarker | undefined {
 	return { origin: text.slice(0, colon), fingerprint: text.slice(colon + 1) };
 }
 
-/** Our own write, unchanged since: the record's guarded fields still give the fingerprint of its marker. */
-export function isEcho(record: Record<string, unknown>, fields: string[], marker: SyncMarker | undefined): boolean {
-	return marker !== undefined && guardFingerprint(record, fields) === marker.fingerprint;
+/**
+ * Our own write, unchanged since: the record's guarded fields still give the fingerprint of its marker.
+ * With the counterpart (the other side's record and its marker), a record that a person set back to
+ * the values we last wrote into it (A -> B -> A, B already synced) is no echo: the counterpart holds
+ * other values and is itself exactly as a sync left it, so only a person on this side can explain
+ * the difference.
+ */
+export function isEcho(
+	record: Record<string, unknown>,
+	fields: string[],
+	marker: SyncMarker | undefined,
+	counterpart?: { record: Record<string, unknown>; marker: SyncMarker | undefined },
+): boolean {
+	if (marker === undefined) return false;
+	const print = guardFingerprint(record, fields);
+	if (print !== marker.fingerprint) return false;
+	if (!counterpart || counterpart.marker === undefined) return true;
+	const counterpartPrint = guardFingerprint(counterpart.record, fields);
+	return counterpartPrint === print || counterpartPrint !== counterpart.marker.fingerprint;
 }
 
 export type ConflictRule = 'later' | 'thisWrite' | 'counterpart';
@@ -98,15 +114,26 @@ export function decideStamp(options: {
 }): StampDecision {
 	const { fields, record, counterpart, counterpartMarker, sourceMarker, rule } = options;
 	if (!counterpart) return { action: 'write' };
+	const print = guardFingerprint(record, fields);
 	const counterpartPrint = guardFingerprint(counterpart, fields);
-	if (guardFingerprint(record, fields) === counterpartPrint) return { action: 'inSync' };
+	if (print === counterpartPrint) return { action: 'inSync' };
+	// Nothing new on this side: the target received exactly these values from it, and a person changed
+	// the target since; that change travels the other way (writing here would undo it).
+	if (counterpartMarker !== undefined && print === counterpartMarker.fingerprint) return { action: 'inSync' };
 	// Edited there since the last sync: neither what we last wrote there (its marker) nor what the
-	// source last received from there (the source's marker) matches it any more.
-	const editedThere =
-		counterpartMarker !== undefined &&
-		counterpartPrint !== counterpartMarker.fingerprint &&
-		counterpartPrint !== sourceMarker?.fingerprint;
-	if (!editedThere) return { action: 'write' };
+	// source last received from there (the source's marker) matches it any more. Either marker is
+	// enough to tell (a target we never wrote to has none).
+	const synced = [counterpartMarker?.fingerprint, sourceMarker?.fingerprint].filter((known): known is string => known !== undefined);
+	const editedThere = synced.length > 0 && !synced.includes(counterpartPrint);
+	// Both records are exactly as a sync left them, yet differ: a person set one of them back to values
+	// it held before (A -> B -> A). The later-modified one is that person's edit, the other our own
+	// write, so nobody's change is lost either way; without both times the rule decides.
+	const setBack =
+		sourceMarker !== undefined && print === sourceMarker.fingerprint && counterpartMarker !== undefined && counterpartPrint === counterpartMarker.fingerprint;
+	if (setBack && options.modifiedAt !== undefined && options.counterpartModifiedAt !== undefined) {
+		return options.modifiedAt >= options.counterpartModifiedAt ? { action: 'write' } : { action: 'inSync' };
+	}
+	if (!editedThere && !setBack) return { action: 'write' };
 	const thisWins =
 		rule === 'thisWrite' ||
 		(rule === 'later' && (options.modifiedAt ?? Number.NEGATIVE_INFINITY) >= (options.counterpartModifiedAt ?? Number.NEGATIVE_INFINITY));

@@ -82,6 +82,36 @@ describe('stamp decision', () => {
 		expect(decideStamp(base)).toEqual({ action: 'conflictLost' });
 	});
 
+	it('writes nothing when this side has nothing new: the target got exactly these values, then a person changed it', () => {
+		const personEdit = { subject: 'A', description: 'agent edit', status: 'C' };
+		const targetMarker = { origin: 'esm1', fingerprint: guardFingerprint(record, FIELDS) };
+		expect(decideStamp({ fields: FIELDS, record, counterpart: personEdit, counterpartMarker: targetMarker, rule: 'thisWrite', modifiedAt: 9, counterpartModifiedAt: 1 })).toEqual({
+			action: 'inSync',
+		});
+	});
+
+	it('tells a concurrent edit from the source marker alone when the target holds no marker', () => {
+		const sourceMarker = { origin: 'jira', fingerprint: guardFingerprint({ subject: 'X' }, FIELDS) };
+		const decision = decideStamp({ fields: FIELDS, record, counterpart: { subject: 'B' }, sourceMarker, rule: 'later', modifiedAt: 2, counterpartModifiedAt: 1 });
+		expect(decision).toEqual({ action: 'write', overwrites: 'counterpartEdit' });
+	});
+
+	it('a record set back to values it held before (A -> B -> A) is no echo while the other side holds B as synced', () => {
+		const a = { subject: 'A', description: 'a', status: 'C' };
+		const b = { subject: 'A', description: 'b', status: 'C' };
+		const staleMarker = { origin: 'esm2', fingerprint: guardFingerprint(a, FIELDS) };
+		const otherSide = { record: b, marker: { origin: 'esm1', fingerprint: guardFingerprint(b, FIELDS) } };
+		expect(isEcho(a, FIELDS, staleMarker)).toBe(true);
+		expect(isEcho(a, FIELDS, staleMarker, otherSide)).toBe(false);
+		// The other side holds A as well, or was changed by a person since: it is our echo.
+		expect(isEcho(a, FIELDS, staleMarker, { record: a, marker: otherSide.marker })).toBe(true);
+		expect(isEcho(a, FIELDS, staleMarker, { record: { ...b, status: 'Z' }, marker: otherSide.marker })).toBe(true);
+		// Stamp then lets the later-modified side win, without reporting a conflict.
+		const setBack = { fields: FIELDS, record: a, counterpart: b, counterpartMarker: otherSide.marker, sourceMarker: staleMarker, rule: 'later' as const };
+		expect(decideStamp({ ...setBack, modifiedAt: 2, counterpartModifiedAt: 1 })).toEqual({ action: 'write' });
+		expect(decideStamp({ ...setBack, modifiedAt: 1, counterpartModifiedAt: 2 })).toEqual({ action: 'inSync' });
+	});
+
 	it('reads modified times as ISO text, epoch or Date', () => {
 		expect(parseModifiedAt('2026-11-23T10:00:00Z')).toBe(Date.UTC(2026, 10, 23, 10));
 		expect(parseModifiedAt(5)).toBe(5);

@@ -34,6 +34,31 @@ const filterProperties: INodeProperties[] = [
 		description:
 			'The marker the record carries as read back: an ESM attribute such as sync_marker, or the Jira issue property esm.sync',
 	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Counterpart',
+				name: 'counterpart',
+				type: 'json',
+				default: '',
+				placeholder: "={{ $('Get Target').item.json }}",
+				description:
+					'The record on the other side as it is now, shaped like this item and with its marker in the Counterpart Marker Field. With it, a record a person set back to the values last synced (A → B → A) is not taken for an echo.',
+			},
+			{
+				displayName: 'Counterpart Marker Field',
+				name: 'counterpartMarkerField',
+				type: 'string',
+				default: 'sync_marker',
+				description: 'The field of the counterpart that holds its marker',
+			},
+		],
+	},
 ];
 
 const stampProperties: INodeProperties[] = [
@@ -146,7 +171,10 @@ export async function executeFilter(this: IExecuteFunctions): Promise<INodeExecu
 		try {
 			const fields = fieldList.call(this, itemIndex);
 			const marker = parseMarker(this.getNodeParameter('marker', itemIndex, ''));
-			(isEcho(items[itemIndex].json, fields, marker) ? echoes : changed).push(passOn(items[itemIndex], itemIndex));
+			const counterpart = counterpartOf.call(this, itemIndex);
+			const counterpartMarkerField = String(this.getNodeParameter('options.counterpartMarkerField', itemIndex, 'sync_marker') ?? 'sync_marker').trim();
+			const echo = isEcho(items[itemIndex].json, fields, marker, counterpart ? { record: counterpart, marker: parseMarker(counterpart[counterpartMarkerField]) } : undefined);
+			(echo ? echoes : changed).push(passOn(items[itemIndex], itemIndex));
 		} catch (error) {
 			const nodeError = asNodeError(this, error, itemIndex);
 			if (!this.continueOnFail()) throw nodeError;
