@@ -184,7 +184,8 @@ describe('ESM → Jira (webhook)', () => {
 		const resolved = (await issues()).get('SD-1')!;
 		expect(resolved).toMatchObject({ statusId: STATUS.done, resolutionId: RESOLUTION.done, resolutionDate: new Date(t0).toISOString() });
 		expect(resolved.comments).toHaveLength(before.comments.length + 1);
-		expect(adfText(resolved.comments.at(-1)!.body)).toBe('Replaced the VPN profile.\nThe tunnel is stable again.');
+		// The [ESM …] marker keeps the comments template from copying the solution back into ESM.
+		expect(adfText(resolved.comments.at(-1)!.body)).toMatch(/^\[ESM \S+\] Replaced the VPN profile\.\nThe tunnel is stable again\.$/);
 		expect(resolved.changelog.at(-1)!.items.map((item) => [item.field, item.toString])).toEqual(
 			expect.arrayContaining([
 				['status', 'Done'],
@@ -216,7 +217,7 @@ describe('ESM → Jira (webhook)', () => {
 		expect(result.answer).toEqual({ statusCode: 200, body: { issueKey: 'SD-7', transitioned: true, status: 'Done', resolution: "Won't Do" } });
 		const issue = (await issues()).get('SD-7')!;
 		expect(issue).toMatchObject({ statusId: STATUS.done, resolutionId: RESOLUTION.wontDo });
-		expect(adfText(issue.comments.at(-1)!.body)).toBe('Duplicate of the VPN outage.');
+		expect(adfText(issue.comments.at(-1)!.body)).toMatch(/^\[ESM \S+\] Duplicate of the VPN outage\.$/);
 		expect(value((await incidents()).get('U')!, 'jira_key')).toBeUndefined();
 		expect(await writes()).toEqual({ jira: { [TRANSITIONS]: 1 }, esm: {} });
 	});
@@ -428,7 +429,7 @@ it('round trip: ESM solves → webhook resolves Jira; the scheduled read then wr
 		expect(workflow.answers).toEqual([{ statusCode: 200, body: { issueKey: 'SD-8', transitioned: true, status: 'Done', resolution: 'Done' } }]);
 		const sd8 = (await issues()).get('SD-8')!;
 		expect(sd8).toMatchObject({ statusId: STATUS.done, resolutionId: RESOLUTION.done });
-		expect(adfText(sd8.comments.at(-1)!.body)).toBe('Reseated the docking station.');
+		expect(adfText(sd8.comments.at(-1)!.body)).toMatch(/^\[ESM \S+\] Reseated the docking station\.$/);
 		expect(await writes()).toEqual({ jira: { [TRANSITIONS]: 1 }, esm: { [PATCH_CARD]: 1 } }); // the agent's PATCH and our transition
 
 		// The scheduled read: SD-8 is resolved in Jira now, but card G is already solved: not written.
