@@ -23,13 +23,18 @@ export async function runPerItem(this: IExecuteFunctions, operation: ItemOperati
 		} catch (error) {
 			const nodeError = asNodeError(this, error, itemIndex);
 			if (!this.continueOnFail()) throw nodeError;
-			const json: IDataObject = { error: nodeError.message };
-			if (nodeError.description) json.errorDescription = nodeError.description;
-			if (nodeError instanceof NodeApiError && nodeError.httpCode) json.httpCode = nodeError.httpCode;
-			output.push(failedItem(this, json, nodeError, itemIndex));
+			output.push(failedItem(this, errorJson(nodeError), nodeError, itemIndex));
 		}
 	}
 	return output;
+}
+
+/** The json of a failed item: the message, and the description and HTTP code when there are. */
+export function errorJson(nodeError: NodeApiError | NodeOperationError): IDataObject {
+	const json: IDataObject = { error: nodeError.message };
+	if (nodeError.description) json.errorDescription = nodeError.description;
+	if (nodeError instanceof NodeApiError && nodeError.httpCode) json.httpCode = nodeError.httpCode;
+	return json;
 }
 
 export function asNodeError(

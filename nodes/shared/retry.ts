@@ -61,11 +61,16 @@ const TRANSIENT_NETWORK_CODES = new Set([
 	'ENETUNREACH',
 ]);
 
+/**
+ * The system error code of a failure below HTTP (ECONNRESET…): on the error, on its cause, or in the
+ * httpCode of the NodeApiError n8n wraps a broken connection in (whose cause it does not keep).
+ */
 export function networkErrorCode(error: unknown): string | undefined {
 	const candidates = [error, (error as { cause?: unknown })?.cause];
 	for (const candidate of candidates) {
-		const code = (candidate as { code?: unknown } | undefined)?.code;
-		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		for (const code of [(candidate as { code?: unknown } | undefined)?.code, (candidate as { httpCode?: unknown } | undefined)?.httpCode]) {
+			if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		}
 	}
 	return undefined;
 }

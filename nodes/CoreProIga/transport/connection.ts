@@ -1,5 +1,7 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestHelper } from 'n8n-workflow';
 
+import { DEFAULT_RETRY_POLICY, sendWithRetries, type HttpAnswer } from '../../shared/retry';
+
 /** A problem with the ESM credential itself; the message names the field and the fix. */
 export class EsmCredentialProblem extends Error {
 	constructor(
@@ -97,17 +99,35 @@ export async function esmLogin(this: IHttpRequestHelper, credentials: ICredentia
 	if (typeof credentials.password !== 'string' || credentials.password === '') {
 		throw new EsmCredentialProblem('Password', 'Password is empty: enter the password of the ESM WebAPI user');
 	}
-	const response = (await this.helpers.httpRequest({
-		method: 'POST',
-		url: `${baseUrl}/users/login`,
-		body: new URLSearchParams({ login, password: credentials.password }).toString(),
-		headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-		json: false,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		skipSslCertificateValidation: credentials.allowSelfSigned === true,
-	})) as { statusCode: number; headers: Record<string, unknown>; body: unknown };
+	const send = async (): Promise<HttpAnswer> =>
+		(await this.helpers.httpRequest({
+			method: 'POST',
+			url: `${baseUrl}/users/login`,
+			body: new URLSearchParams({ login, password: credentials.password as string }).toString(),
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+			json: false,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			skipSslCertificateValidation: credentials.allowSelfSigned === true,
+		})) as HttpAnswer;
+	// Logging in again is always safe: a rate limit (429), a busy ESM (5xx) and a broken connection
+	// are retried by the shared rules; every other answer is read below.
+	const response = (await sendWithRetries<HttpAnswer>({
+		send,
+		idempotent: true,
+		policy: DEFAULT_RETRY_POLICY,
+		result: (answer) => answer,
+		httpError: (answer) => new FinalAnswer(answer),
+		networkError: (error) => error as Error,
+	}).catch((error: unknown) => {
+		if (error instanceof FinalAnswer) return error.answer;
+		throw error;
+	})) as HttpAnswer & { headers: Record<string, unknown> };
 
+	if (response.statusCode === 429 || response.statusCode >= 500) {
+		// Not a credential problem: the request reports it as ESM being unreachable.
+		throw new Error(`ESM did not accept the login at ${baseUrl} (${response.statusCode}) after ${DEFAULT_RETRY_POLICY.maxRetries} retries: it is busy or down; the next run tries again`);
+	}
 	if (response.statusCode === 401 || response.statusCode === 403) {
 		throw new EsmCredentialProblem(
 			'Password',
@@ -124,6 +144,13 @@ export async function esmLogin(this: IHttpRequestHelper, credentials: ICredentia
 	const token = tokenFrom(response);
 	if (!token) throw new EsmCredentialProblem('Host URL', `The ESM login at ${baseUrl} answered without a token: is this the ESM REST API?`);
 	return { sessionToken: token };
+}
+
+/** A login answer the retries did not get past (any status but 2xx, 429 and 5xx at first). */
+class FinalAnswer extends Error {
+	constructor(readonly answer: HttpAnswer) {
+		super(`ESM answered the login with ${answer.statusCode}`);
+	}
 }
 
 /** ESM returns the JWT in the Authorization header and as body `token`, both as "Bearer <jwt>". */

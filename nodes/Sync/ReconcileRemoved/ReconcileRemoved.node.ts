@@ -12,7 +12,7 @@ import { mapWithConcurrency } from '../../shared/concurrency';
 import { asNodeError } from '../../shared/execute';
 import { requiredString } from '../../shared/parameters';
 import { entryKey, StaticDataTaskStore } from '../state/taskState';
-import { exceedsLimits, planReconcile, summary, type TaskCard } from './reconcile';
+import { exceedsLimits, HALF_GONE_PERCENT, planReconcile, summary, type TaskCard } from './reconcile';
 
 export class ReconcileRemoved implements INodeType {
 	description: INodeTypeDescription = {
@@ -275,7 +275,11 @@ export class ReconcileRemoved implements INodeType {
 			const percent = plan.activeInEsm ? Math.round((plan.remove.length / plan.activeInEsm) * 1000) / 10 : 0;
 			throw new NodeOperationError(
 				node,
-				`Refusing to mark ${plan.remove.length} of ${plan.activeInEsm} active ${kind} cards of task ${taskId} removed (${percent} %): more than ${limits.maxCount} cards and more than ${limits.maxPercent} %`,
+				`Refusing to mark ${plan.remove.length} of ${plan.activeInEsm} active ${kind} cards of task ${taskId} removed (${percent} %): ${
+					plan.remove.length > limits.maxCount && percent > limits.maxPercent
+						? `more than ${limits.maxCount} cards and more than ${limits.maxPercent} %`
+						: `at least ${HALF_GONE_PERCENT} % of them`
+				}`,
 				{
 					description: `The source listed ${fetched.size} records. If it really lost them, turn on Allow Mass Removal (or raise the limits) for one run; nothing was changed.`,
 				},

@@ -54,11 +54,17 @@ export function planReconcile(
 	return plan;
 }
 
-/** The mass-deletion guard: more than maxPercent of the active cards AND more than maxCount. */
+/** Half of a task's cards gone at once is a broken source, whatever the limits say (a small task too). */
+export const HALF_GONE_PERCENT = 50;
+
+/**
+ * The mass-deletion guard: more than maxPercent of the active cards AND more than maxCount, or at
+ * least half of them (two cards or more).
+ */
 export function exceedsLimits(plan: ReconcilePlan, limits: ReconcileLimits): boolean {
 	const count = plan.remove.length;
 	const percent = plan.activeInEsm ? (count / plan.activeInEsm) * 100 : 0;
-	return count > limits.maxCount && percent > limits.maxPercent;
+	return (count > limits.maxCount && percent > limits.maxPercent) || (count >= 2 && percent >= HALF_GONE_PERCENT);
 }
 
 export function summary(plan: ReconcilePlan, fetched: number, extra: IDataObject): IDataObject {

@@ -170,6 +170,20 @@ describe('Reconcile Removed', () => {
 		expect(items.at(-1)).toMatchObject({ removed: 0, skippedForeign: 1 });
 	});
 
+	it('refuses removing half of a small task whatever the limits, and goes on when overridden', async () => {
+		esmWith([person(1, 'u-1', 'Active'), person(2, 'u-2', 'Active'), person(3, 'u-3', 'Active'), person(4, 'u-4', 'Active')]);
+		const refused = await run(workflow(fetched('u-1', 'u-2')));
+		expect(refused.error?.message).toBe('Refusing to mark 2 of 4 active users cards of task jira-users-full removed (50 %): at least 50 % of them');
+		expect(refused.writes).toEqual([]);
+		const allowed = await run(workflow(fetched('u-1', 'u-2'), { options: { allowMassRemoval: true } }));
+		expect(allowed.patches).toHaveLength(2);
+	});
+
+	it('one card of two gone is no mass removal', async () => {
+		esmWith([person(1, 'u-1', 'Active'), person(2, 'u-2', 'Active')]);
+		expect((await run(workflow(fetched('u-1')))).patches).toHaveLength(1);
+	});
+
 	it('refuses an empty fetched set before asking ESM anything', async () => {
 		esmWith([person(1, 'u-1', 'Active')]);
 		const { error, writes } = await run(workflow([{ other: 'no key' }]));
