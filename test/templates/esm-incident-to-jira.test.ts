@@ -139,7 +139,7 @@ it('answers 400 naming what is missing or malformed, and writes nothing', async 
 		[{ ...valid, project: undefined }, /^Missing required field: project$/],
 		[{ dataCardId: String(dataCardId), subject: 'x' }, /^Missing required fields: project, issueType$/],
 		[{ ...valid, dataCardId: undefined }, /^Missing required field: dataCardId$/],
-		[{ ...valid, issueType: 'Incident' }, /issueType must be the numeric ID of a Jira issue type/],
+		[{ ...valid, issueType: { name: 'Incident' } }, /issueType must be the name or numeric ID of a Jira issue type/],
 		[{ ...valid, project: 'SD" OR 1=1' }, /project must be a Jira project key/],
 		['this is not json', /The body must be a JSON object/],
 		[[valid], /The body must be a JSON object/],
@@ -153,6 +153,19 @@ it('answers 400 naming what is missing or malformed, and writes nothing', async 
 	expect(await jiraIssues()).toHaveLength(issuesBefore);
 	expect((await incident(dataCardId)).data.jira_key ?? []).toHaveLength(0);
 	expect(await writes()).toEqual({ jira: {}, esm: {} });
+});
+
+it('takes the issue type by name too; an unknown name answers 422 with the types of the project', async () => {
+	const byName = await newIncident('Scanner offline');
+	const created = await deliver({ dataCardId: String(byName), subject: 'Scanner offline', project: 'SD', issueType: 'incident' });
+	expect(answer(created)).toMatchObject({ statusCode: 200, body: { created: true } });
+	const issue = (await jiraIssues()).find((candidate) => candidate.key === answer(created).body.issueKey)!;
+	expect(issue.issueTypeId).toBe(INCIDENT_TYPE);
+	const unknown = await newIncident('Wrong type');
+	const refused = await deliver({ dataCardId: String(unknown), subject: 'Wrong type', project: 'SD', issueType: 'Epic' });
+	expect(answer(refused).statusCode).toBe(422);
+	expect(String(answer(refused).body.error)).toMatch(/Issue type "Epic" does not exist in project SD; available: /);
+	expect((await incident(unknown)).data.jira_key ?? []).toHaveLength(0);
 });
 
 it("answers Jira's refusal (unknown project, bad field value) and an unknown card as 422, without a hung webhook or a write", async () => {
