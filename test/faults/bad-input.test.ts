@@ -390,6 +390,7 @@ const CASES: Case[] = [
  *   "The ESM WebAPI user may not do this (403)": a permission problem that is not one. Fix: check
  *   the code against the template (already loaded elsewhere) or map 403 "Resource not found".
  */
+// Fixed: 414 / 431 now read "a value in its address is too long"; the sweep keeps checking it.
 const ANSWERED_431 = [
 	'Issue',
 	'Email (Get)',
@@ -405,9 +406,11 @@ const ANSWERED_431 = [
 	'Attribute Code',
 ].map((field) => `${field}/huge`);
 const ECHOED = ['JQL', 'Target Status', 'Email', 'Folder', 'Clear At Hours', 'Watermark', 'Key Attribute', 'Removed Value'].map((field) => `${field}/huge`);
-const UNNAMED = ['JQL Values', 'Filter Values', 'Value (Get by Unique Attribute)', 'Task ID (Reconcile Removed)', 'Match Key (Bulk Upsert)'].map((field) => `${field}/control`);
+const UNNAMED = ['JQL Values', 'Filter Values', 'Value (Get by Unique Attribute)', 'Task ID (Reconcile Removed)'].map((field) => `${field}/control`);
 const MISLEADING_403 = (['unicode', 'control', 'jqlQuote', 'sqlQuote', 'backslash'] as const).map((name) => `Attribute Code/${name}`);
-const KNOWN_BUGS = new Set([...ANSWERED_431, ...ECHOED, ...UNNAMED, ...MISLEADING_403]);
+// Still open: these three answer "too long" but without naming the field or with the value echoed.
+const TOO_LONG_UNNAMED = ['Task ID (Reconcile Removed)', 'Match Key (Bulk Upsert)', 'Attribute Code'].map((field) => `${field}/huge`);
+const KNOWN_BUGS = new Set([...ECHOED, ...UNNAMED, ...MISLEADING_403, ...TOO_LONG_UNNAMED]);
 
 function workflow(testCase: Case, value: string): WorkflowJson {
 	const credentials: Record<string, { id: string; name: string }> = testCase.node.startsWith('jira')
@@ -503,12 +506,9 @@ it('covers every combination', () => {
 	expect(combinations).toHaveLength(CASES.length * VALUE_NAMES.length);
 });
 
-// FAILS until the bulk upsert checks each item's key on its own (nodes/CoreProIga/CoreProIgaDataCard/
-// actions/dataCard/bulk.operation.ts: eqlOrChunks() in step 2 throws for the whole input) and
-// nodes/shared/router.ts turns a whole-batch failure into failed items: today one key with a
-// control character stops the look-up of every key, n8n passes the input items on unchanged under
-// "Continue", and the good record is neither written nor marked failed.
-it.failing('one bad key in a bulk upsert under "Continue" fails that item only: the others are written', async () => {
+// Regression test: one key with a control character once stopped the look-up of every key (and
+// n8n handed the unwritten input items on under "Continue").
+it('one bad key in a bulk upsert under "Continue" fails that item only: the others are written', async () => {
 	const good = 'SWEEP-GOOD-1';
 	const testCase = CASES.find((candidate) => candidate.field === 'Match Key (Bulk Upsert)')!;
 	const flow = workflow(testCase, good);

@@ -52,6 +52,11 @@ export function esmHttpError(
 		case status === 413:
 			message = 'ESM refused the file: it is too large (413)';
 			break;
+		case status === 414 || status === 431:
+			// A value that went into the address (a key, an id, a filter) is far too long.
+			message = `ESM refused the request: a value in its address is too long (${status})`;
+			description = 'Check the values given for keys, IDs and filters: one of them is much longer than any real one.';
+			break;
 		case status === 429:
 			message = 'ESM is rate-limiting the requests (429)';
 			description = 'The request was retried up to 5 times as ESM asked. Run the workflow later or lower its parallelism.';

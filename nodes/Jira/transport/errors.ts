@@ -74,6 +74,11 @@ export function jiraHttpError(
 		case status === 413:
 			message = `Jira refused the write: a per-issue limit was reached (413)${detail ? `: ${detail}` : ''}`;
 			break;
+		case status === 414 || status === 431:
+			// A value that went into the address (a key, an id, a filter) is far too long.
+			message = `Jira refused the request: a value in its address is too long (${status})`;
+			description = 'Check the values given for keys, IDs and filters: one of them is much longer than any real one.';
+			break;
 		case status === 429:
 			message = 'Jira is rate-limiting the requests (429 Too Many Requests)';
 			description =

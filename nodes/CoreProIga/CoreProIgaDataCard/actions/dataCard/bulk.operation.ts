@@ -6,7 +6,7 @@ import { mapWithConcurrency } from '../../../../shared/concurrency';
 import { asNodeError, failedItem } from '../../../../shared/execute';
 import { requiredString } from '../../../../shared/parameters';
 import { collectCards } from '../../../cards';
-import { eqlOrChunks } from '../../../eql';
+import { eqlOrChunks, eqlString } from '../../../eql';
 import { getTemplate } from '../../../metadata';
 import { esmApiRequest, paginateCards } from '../../../transport';
 import { cardErrors, simplifyCard, toEsmData, type EsmTemplate } from '../../../values';
@@ -149,6 +149,14 @@ export async function executeBatch(this: IExecuteFunctions): Promise<INodeExecut
 			const data = toEsmData(template.attributes, record, { resolveReference }) as IDataObject;
 			const key = matchAttribute ? String(record[matchAttribute] ?? '').trim() : undefined;
 			if (matchAttribute && !key) throw new NodeOperationError(this.getNode(), `The match attribute ${matchAttribute} has no value in this item`, { itemIndex: index });
+			// A key EQL cannot hold fails its own item here, not the look-up of every item.
+			if (key) {
+				try {
+					eqlString(key);
+				} catch (error) {
+					throw new NodeOperationError(this.getNode(), `The match attribute ${matchAttribute}: ${(error as Error).message}`, { itemIndex: index });
+				}
+			}
 			if (key !== undefined && firstWithKey.has(key)) {
 				throw new NodeOperationError(
 					this.getNode(),
