@@ -4,7 +4,8 @@
 // PID. Installed with apt-get when missing (CI machines; needs root). Used by startStack({queue}).
 
 const { execFileSync } = require('child_process');
-const { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, rmSync } = require('fs');
+const { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } = require('fs');
+const { tmpdir } = require('os');
 const { join } = require('path');
 
 const { cleanEnv, run, startProcess, stopProcess } = require('./proc');
@@ -58,12 +59,16 @@ async function startRedis({ dir, log }) {
 	return { port, pid: started.pid, stop: () => stopProcess(started, { graceMs: 5000 }) };
 }
 
-async function startPostgres({ dir, log }) {
-	// A new cluster per stack: n8n's schema is created by n8n itself at its first start.
-	rmSync(dir, { recursive: true, force: true });
-	mkdirSync(dir, { recursive: true });
+async function startPostgres({ dir: requestedDir, log }) {
+	// A new cluster per stack: n8n's schema is created by n8n itself at its first start. As root the
+	// cluster belongs to the postgres user, which may not enter the requested folder (a private
+	// temporary folder, say): it then lives in a folder of its own under the system's temp folder.
 	const root = typeof process.getuid === 'function' && process.getuid() === 0;
-	if (root) {
+	const dir = root ? mkdtempSync(join(tmpdir(), 'n8n-queue-postgres-')) : requestedDir;
+	if (!root) {
+		rmSync(dir, { recursive: true, force: true });
+		mkdirSync(dir, { recursive: true });
+	} else {
 		const idOf = (flag) => Number(execFileSync('id', [flag, 'postgres']).toString().trim());
 		chownSync(dir, idOf('-u'), idOf('-g'));
 		chmodSync(dir, 0o700);
@@ -83,7 +88,17 @@ async function startPostgres({ dir, log }) {
 	);
 	await run(psql, ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', '-d', 'postgres', '-c', 'CREATE DATABASE n8n'], { name: 'psql' });
 	log.info(`PostgreSQL on 127.0.0.1:${port}, database n8n (pid ${started.pid}).`);
-	return { port, pid: started.pid, database: 'n8n', user: 'n8n', stop: () => stopProcess(started, { graceMs: 15000, signal: 'SIGINT' }) };
+	return {
+		port,
+		pid: started.pid,
+		database: 'n8n',
+		user: 'n8n',
+		dir,
+		stop: async () => {
+			await stopProcess(started, { graceMs: 15000, signal: 'SIGINT' });
+			if (root) rmSync(dir, { recursive: true, force: true });
+		},
+	};
 }
 
 /** The environment every n8n process of a queue-mode stack shares (main, workers, CLI). */

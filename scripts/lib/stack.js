@@ -170,8 +170,9 @@ async function startStack(options = {}) {
 		log.info(created ? `Owner ${owner.email} created.` : `Owner ${owner.email} exists (earlier run): logged in.`);
 
 		// Workers take the executions off the queue: each its own process, found and stopped by PID.
+		let workersStarted = 0;
 		const startWorker = async () => {
-			const number = queue.workers.length + 1;
+			const number = ++workersStarted;
 			const logFile = join(logDir, `n8n-worker-${number}.log`);
 			let ready = false;
 			const started = startProcess(context.install.node.bin, [context.install.n8nBin, 'worker', `--concurrency=${options.queue.concurrency ?? 10}`], {

@@ -390,21 +390,7 @@ const CASES: Case[] = [
  *   "The ESM WebAPI user may not do this (403)": a permission problem that is not one. Fix: check
  *   the code against the template (already loaded elsewhere) or map 403 "Resource not found".
  */
-// Fixed: 414 / 431 now read "a value in its address is too long"; the sweep keeps checking it.
-const ANSWERED_431 = [
-	'Issue',
-	'Email (Get)',
-	'Account ID',
-	'Group',
-	'Filter (EQL)',
-	'Filter Values',
-	'Value (Get by Unique Attribute)',
-	'Data Card ID',
-	'Template',
-	'Task ID (Reconcile Removed)',
-	'Match Key (Bulk Upsert)',
-	'Attribute Code',
-].map((field) => `${field}/huge`);
+// Fixed: a value too long for an address (414 / 431) now reads "a value in its address is too long".
 const ECHOED = ['JQL', 'Target Status', 'Email', 'Folder', 'Clear At Hours', 'Watermark', 'Key Attribute', 'Removed Value'].map((field) => `${field}/huge`);
 const UNNAMED = ['JQL Values', 'Filter Values', 'Value (Get by Unique Attribute)', 'Task ID (Reconcile Removed)'].map((field) => `${field}/control`);
 const MISLEADING_403 = (['unicode', 'control', 'jqlQuote', 'sqlQuote', 'backslash'] as const).map((name) => `Attribute Code/${name}`);
