@@ -69,6 +69,10 @@ export async function* paginateCards(
 		if (cards.length) yield cards.slice(0, asked);
 		seen += Math.min(cards.length, asked);
 		if (cards.length < asked) return;
+		// A page that links itself but no `next` is the last one (no extra, empty request when a listing
+		// is a multiple of the page size); a server without links is paged by the lowest id.
+		const links = (page.meta as IDataObject | undefined)?.links as IDataObject | undefined;
+		if (links?.self && !links.next) return;
 		const next = filterIdOfNextLink(page) ?? lowestId(cards);
 		if (next === undefined || (filterId !== undefined && next >= filterId)) return;
 		filterId = next;

@@ -330,7 +330,7 @@ describe('CoreProIGA Data Card: bulk upsert', () => {
 				template,
 				folder: 'incident_management',
 				attributes: mapped({ efecte_id: '={{ $json.key }}', subject: '={{ $json.subject }}' }, ['efecte_id']),
-				options: { taskId: 'esm-read', concurrency: 2 },
+				options: { taskId: 'esm-read', concurrency: 2, keyLookup: 'chunks' },
 			},
 			{ items, continueOnFail: true },
 		);

@@ -3,9 +3,9 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { requiredString } from '../../../shared/parameters';
 import { mappedValues } from '../../../shared/resourceMapper';
-import { EqlValueError, eqlOrChunks } from '../../eql';
+import { EqlValueError } from '../../eql';
 import { getTemplate } from '../../metadata';
-import { collectCards } from '../../cards';
+import { cardsByKeys } from '../../cards';
 import { cardErrors, EsmValueError, findAttribute, simplifyCard, toEsmData, type EsmAttributeMeta, type EsmTemplate } from '../../values';
 
 export const templateLocator: INodeProperties = {
@@ -204,7 +204,9 @@ export async function resolveReferences(
 	records: IDataObject[],
 	lookupAttribute: string,
 	itemIndex: number,
+	keyLookup?: unknown,
 ): Promise<(meta: EsmAttributeMeta, value: string) => string | undefined> {
+	const mode = keyLookup === 'chunks' || keyLookup === 'listAll' ? keyLookup : 'auto';
 	const wanted = new Map<string, { meta: EsmAttributeMeta; values: Set<string> }>();
 	for (const record of records) {
 		for (const [code, value] of Object.entries(record)) {
@@ -223,14 +225,11 @@ export async function resolveReferences(
 		let pending = [...values];
 		for (const target of meta.target ?? []) {
 			if (!pending.length) break;
-			for (const filter of eqlOrChunks(lookupAttribute, pending)) {
-				const cards = await collectCards.call(this, { template: target, filter, dataCards: true, selectedAttributes: [lookupAttribute], itemIndex });
-				for (const card of cards) {
-					const key = String((simplifyCard(card) as IDataObject)[lookupAttribute] ?? '');
-					const list = found.get(`${meta.code}\u0000${key}`) ?? [];
-					list.push({ template: target, id: String(card.dataCardId) });
-					found.set(`${meta.code}\u0000${key}`, list);
-				}
+			for (const card of await cardsByKeys.call(this, target, lookupAttribute, pending, mode, itemIndex)) {
+				const key = String((simplifyCard(card) as IDataObject)[lookupAttribute] ?? '');
+				const list = found.get(`${meta.code}\u0000${key}`) ?? [];
+				list.push({ template: target, id: String(card.dataCardId) });
+				found.set(`${meta.code}\u0000${key}`, list);
 			}
 			pending = pending.filter((value) => !found.has(`${meta.code}\u0000${value}`));
 		}

@@ -5,10 +5,10 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { mapWithConcurrency } from '../../../../shared/concurrency';
 import { asNodeError, failedItem } from '../../../../shared/execute';
 import { requiredString } from '../../../../shared/parameters';
-import { collectCards } from '../../../cards';
-import { eqlOrChunks, eqlString } from '../../../eql';
+import { cardsByKeys } from '../../../cards';
+import { eqlString } from '../../../eql';
 import { getTemplate } from '../../../metadata';
-import { esmApiRequest, paginateCards } from '../../../transport';
+import { esmApiRequest } from '../../../transport';
 import { cardErrors, simplifyCard, toEsmData, type EsmTemplate } from '../../../values';
 import {
 	attributeParameters,
@@ -54,10 +54,11 @@ const properties: INodeProperties[] = [
 				name: 'keyLookup',
 				type: 'options',
 				options: [
+					{ name: 'Automatic', value: 'auto', description: 'Lists the template while that is cheaper than OR-queries, else OR-queries' },
 					{ name: 'Queries per Batch', value: 'chunks', description: 'OR-queries on the match attribute for the keys of the input' },
 					{ name: 'Listing the Template Once', value: 'listAll', description: 'Faster when the input is most of the template' },
 				],
-				default: 'chunks',
+				default: 'auto',
 			},
 		],
 	},
@@ -83,20 +84,13 @@ async function existingCards(
 	mode: unknown,
 ): Promise<Map<string, string[]>> {
 	const found = new Map<string, string[]>();
-	const note = (card: IDataObject) => {
+	const lookup = mode === 'chunks' || mode === 'listAll' ? mode : 'auto';
+	for (const card of await cardsByKeys.call(this, template, attribute, keys, lookup)) {
 		const value = (simplifyCard(card) as IDataObject)[attribute];
-		if (value === undefined || value === null) return;
+		if (value === undefined || value === null) continue;
 		const list = found.get(String(value)) ?? [];
 		if (!list.includes(String(card.dataCardId))) list.push(String(card.dataCardId));
 		found.set(String(value), list);
-	};
-	const query = { template, dataCards: true, selectedAttributes: [attribute] };
-	if (mode === 'listAll') {
-		for await (const page of paginateCards.call(this, query)) page.forEach(note);
-		return found;
-	}
-	for (const filter of eqlOrChunks(attribute, keys)) {
-		for (const card of await collectCards.call(this, { ...query, filter })) note(card);
 	}
 	return found;
 }
@@ -140,6 +134,7 @@ export async function executeBatch(this: IExecuteFunctions): Promise<INodeExecut
 		values.filter((value): value is IDataObject => value !== undefined),
 		String(options.referenceLookup ?? 'efecte_id'),
 		0,
+		options.keyLookup,
 	);
 	const entries: Entry[] = [];
 	const firstWithKey = new Map<string, number>();
