@@ -15,7 +15,7 @@ const scannedSources = ['nodes/**/*.ts', 'credentials/**/*.ts'];
 const scannedJson = ['package.json', 'nodes/**/*.json', 'credentials/**/*.json'];
 const scannedJs = ['index.js', 'dist/**/*.js'];
 const scanned = [...scannedSources, ...scannedJson, ...scannedJs];
-const tooling = ['test/**/*.ts', 'sandbox/**/*.ts', 'scripts/**/*.{ts,js,mjs}', 'gulpfile.js', 'jest.config.js'];
+const tooling = ['test/**/*.ts', 'sandbox/**/*.ts', 'scripts/**/*.{ts,js,mjs}', 'bench/**/*.{ts,js}', 'gulpfile.js', 'jest.config.js'];
 
 export default tseslint.config(
 	{ ignores: ['node_modules/**', 'build/**', '.n8n-local/**', 'test/engine/**', 'coverage/**', 'dist/**/*.d.ts', 'dist/**/*.json', 'templates/**'] },
