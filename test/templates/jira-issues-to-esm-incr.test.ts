@@ -162,3 +162,36 @@ it('loads everything first, then only issues updated since the watermark, and ke
 	expect(await esmWrites()).toEqual({ 'PUT /dc/{templateCode}/data': 1 });
 	expect(value(cardOf(await incidents(), failingKey)[0], 'subject')).toBe('Edited while ESM fails');
 });
+
+it('overlapping runs of the task (unsupported, as with the vendor) lose and duplicate nothing: the kept older watermark makes the next run re-read the overlap', async () => {
+	const base = await run(T0 + 300 * MINUTE); // a new cache: the first run reads everything
+	await esmWrites();
+
+	// Two runs start from the same saved state (two workers, or a run started before the other ended).
+	await editSummary('SD-2', 'Overlap: first edit', T0 + 301 * MINUTE);
+	const first = await run(T0 + 302 * MINUTE, base.staticData);
+	await editSummary('SD-3', 'Overlap: second edit', T0 + 303 * MINUTE);
+	const second = await run(T0 + 304 * MINUTE, base.staticData);
+	expect(first.json('Run Summary')[0]).toMatchObject({ loaded: 1, failed: 0 });
+	expect(second.json('Run Summary')[0]).toMatchObject({ loaded: 2, failed: 0 }); // SD-2 again: a repeated update, no new card
+
+	// n8n keeps the static data of the run that finishes last; say the older one: its watermark is older.
+	const next = await run(T0 + 314 * MINUTE, first.staticData);
+	expect(next.json('Get Watermark')[0]).toMatchObject({ watermark: new Date(T0 + 302 * MINUTE).toISOString() });
+	// SD-3 is read again and written once more (the older cache never saw it synced); SD-2 is skipped.
+	expect(next.json('Run Summary')[0]).toMatchObject({ loaded: 1, failed: 0, skippedUnchanged: 1 });
+	const after = await run(T0 + 324 * MINUTE, next.staticData);
+	expect(after.json('Run Summary')[0]).toMatchObject({ loaded: 0, failed: 0 });
+
+	// Nothing lost, nothing duplicated: every SD issue has exactly one card with Jira's summary.
+	const found = await call(`${jira.url}/rest/api/3/search/jql`, {
+		method: 'POST',
+		auth: auth(),
+		body: JSON.stringify({ jql: 'project = SD ORDER BY key ASC', fields: ['summary'], maxResults: 100 }),
+	});
+	const cards = await incidents();
+	for (const issue of found.issues as Array<{ key: string; fields: { summary: string } }>) {
+		const matching = cardOf(cards, issue.key);
+		expect({ key: issue.key, cards: matching.length, subject: value(matching[0], 'subject') }).toEqual({ key: issue.key, cards: 1, subject: issue.fields.summary });
+	}
+});
