@@ -14,14 +14,18 @@ export async function collectCards(this: EsmContext, query: CardQuery, limit?: n
 /** How cards are found by key: OR-chunks of the keys, the template listed once, or the cheaper of both. */
 export type KeyLookupMode = 'auto' | 'chunks' | 'listAll';
 
+/** Up to this many OR-chunks, Automatic sends them at once: a probing listing page would not pay off. */
+const AUTO_CHUNKS_WITHOUT_LISTING = 8;
+
 /**
  * The cards of a template whose `attribute` holds one of `keys` (possibly more: a listing returns the
  * template's other cards too), without EQL IN.
  * - chunks: `$attribute$ = 'a' OR ...` filters (one request per ~1500 characters of keys);
  * - listAll: the template listed once (200 cards a request);
- * - auto: the listing while it costs no more requests than the OR-chunks would, judged after every
- *   full page from the share of the wanted keys among the cards seen (an empty or small template ends
- *   on its first page); otherwise the keys not seen yet go out in OR-chunks (one page spent).
+ * - auto: a few chunks (an incremental run's keys) go out at once; for more, the listing while it
+ *   costs no more requests than the OR-chunks would, judged after every full page from the share of
+ *   the wanted keys among the cards seen (an empty or small template ends on its first page);
+ *   otherwise the keys not seen yet go out in OR-chunks (one page spent).
  */
 export async function cardsByKeys(
 	this: EsmContext,
@@ -35,7 +39,7 @@ export async function cardsByKeys(
 	let filters = eqlOrChunks(attribute, keys);
 	if (!filters.length) return [];
 	const cards: IDataObject[] = [];
-	if (mode === 'listAll' || (mode === 'auto' && filters.length > 1)) {
+	if (mode === 'listAll' || (mode === 'auto' && filters.length > AUTO_CHUNKS_WITHOUT_LISTING)) {
 		const keyOf = (card: IDataObject) => String((simplifyCard(card) as IDataObject)[attribute] ?? '');
 		const wanted = new Set(keys.map(String));
 		let hits = 0;
