@@ -9,6 +9,8 @@
  * - The full users import on 10k generated Jira users, run twice through a webhook that calls it as a
  *   sub-workflow: the same ESM cards as the same template gives in regular mode; the second run
  *   writes nothing (the Task Cache's static data was saved by the worker and read by the next run).
+ * - The stateless variant of the issue import (Compare Datasets against ESM) runs there too and
+ *   writes nothing on its second run.
  * - A worker killed in the middle of a full import: that run fails; the next one completes with
  *   every user exactly once (nothing lost, nothing duplicated).
  *
@@ -156,7 +158,7 @@ describeReal('n8n queue mode: main + 2 workers, Redis, PostgreSQL (E2E_REAL_N8N=
 			log: makeLogger({ tag: 'queue' }),
 			queue: { workers: 2, dir: join(folder, 'services') },
 			// n8n runs only published (active) workflows as sub-workflows outside the editor.
-			activate: ['esmIncidentToJira', 'esmIdentityToJira', 'jiraUsersToEsmFull'],
+			activate: ['esmIncidentToJira', 'esmIdentityToJira', 'jiraUsersToEsmFull', 'jiraIssuesStateless'],
 		});
 		const file = join(folder, 'runner.json');
 		writeFileSync(file, JSON.stringify(runnerWorkflow()));
@@ -211,6 +213,20 @@ describeReal('n8n queue mode: main + 2 workers, Redis, PostgreSQL (E2E_REAL_N8N=
 		// The workers ran them (the main instance only enqueues in queue mode).
 		const executionsAfter = (await Promise.all(running().queue.workers.map(startedExecutions))).reduce((a, b) => a + b, 0);
 		expect(executionsAfter - executionsBefore).toBeGreaterThanOrEqual(20);
+	}, 10 * 60 * 1000);
+
+	test('the stateless issue import (Compare Datasets, no static data) runs on the workers: the second run writes nothing', async () => {
+		const { esmLocal } = running().sandbox;
+		await request(`${esmLocal.admin}/requests`, { method: 'DELETE' });
+		const first = await webhook('e2e/run-task', { workflowId: 'jiraIssuesStateless' });
+		expect(first.status).toBe(200);
+		expect(first.json).toMatchObject({ task: 'jira-issues-stateless', failed: 0 });
+		expect(first.json.extracted).toBeGreaterThan(0);
+		expect(first.json.loaded).toBe(first.json.extracted);
+		await request(`${esmLocal.admin}/requests`, { method: 'DELETE' });
+		const second = await webhook('e2e/run-task', { workflowId: 'jiraIssuesStateless' });
+		expect(second.json).toMatchObject({ task: 'jira-issues-stateless', loaded: 0, failed: 0, skippedUnchanged: first.json.extracted, removed: 0 });
+		expect(await esmWrites()).toBe(0);
 	}, 10 * 60 * 1000);
 
 	test('the full users import on 10k users, twice: the cards regular mode gives, and the second run writes nothing', async () => {
