@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { shortText } from '../shared/parameters';
 
 /**
  * Attribute values to and from the ESM REST v1 JSON. Every attribute is written as
@@ -343,7 +344,7 @@ function staticValue(meta: EsmAttributeMeta, value: unknown): string {
 	if (!hit) {
 		const shown = choices.slice(0, MAX_LISTED_CHOICES).map((choice) => choice.value);
 		const more = choices.length > MAX_LISTED_CHOICES ? ` (and ${choices.length - MAX_LISTED_CHOICES} more)` : '';
-		throw new EsmValueError(`'${given}' is not a value of dropdown ${label(meta)}; allowed: ${shown.join(', ')}${more}`, meta.code);
+		throw new EsmValueError(`'${shortText(given)}' is not a value of dropdown ${label(meta)}; allowed: ${shown.join(', ')}${more}`, meta.code);
 	}
 	return hit.value;
 }

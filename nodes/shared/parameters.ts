@@ -12,3 +12,9 @@ export function requiredString(this: IExecuteFunctions, name: string, label: str
 	if (!text) throw new NodeOperationError(this.getNode(), `${label} is required: ${hint}`, { itemIndex });
 	return text;
 }
+
+/** A value quoted in a message: at most `max` characters, so a huge input does not flood errors and logs. */
+export function shortText(value: unknown, max = 100): string {
+	const text = String(value ?? '');
+	return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
+}

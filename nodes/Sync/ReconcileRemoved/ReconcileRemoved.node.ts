@@ -10,7 +10,7 @@ import { cardErrors, simplifyCard, toEsmValues, type EsmAttributeMeta } from '..
 import { templateLocator } from '../../CoreProIga/CoreProIgaDataCard/actions/common';
 import { mapWithConcurrency } from '../../shared/concurrency';
 import { asNodeError } from '../../shared/execute';
-import { requiredString } from '../../shared/parameters';
+import { requiredString, shortText } from '../../shared/parameters';
 import { entryKey, StaticDataTaskStore } from '../state/taskState';
 import { exceedsLimits, HALF_GONE_PERCENT, planReconcile, summary, type TaskCard } from './reconcile';
 
@@ -232,7 +232,7 @@ export class ReconcileRemoved implements INodeType {
 		const status = meta.attributes.find((attribute) => attribute.code === statusAttribute);
 		for (const [code, label] of [[statusAttribute, 'Status Attribute'], [keyAttribute, 'Key Attribute'], [taskIdAttribute, 'Task ID Attribute']]) {
 			if (!meta.attributes.some((attribute) => attribute.code === code)) {
-				throw new NodeOperationError(node, `${label} "${code}" is not an attribute of template ${template}`);
+				throw new NodeOperationError(node, `${label} "${shortText(code)}" is not an attribute of template ${template}`);
 			}
 		}
 		const activeValue = String(options.activeValue ?? '').trim();

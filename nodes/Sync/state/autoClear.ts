@@ -1,3 +1,5 @@
+import { shortText } from '../../shared/parameters';
+
 /** Parses "0" or "6,12" (UTC hours); anything else is an error that says what is wrong. */
 export function parseClearHours(raw: unknown): number[] {
 	const text = String(raw ?? '').trim();
@@ -6,7 +8,7 @@ export function parseClearHours(raw: unknown): number[] {
 	const hours = parts.map((part) => {
 		if (!/^\d{1,2}$/.test(part) || Number(part) > 23) {
 			throw new Error(
-				`Clear At Hours (UTC) "${text}" is not a list of hours: use numbers from 0 to 23 separated by commas, e.g. 0 or 6,12 ("${part}" is not an hour)`,
+				`Clear At Hours (UTC) "${shortText(text)}" is not a list of hours: use numbers from 0 to 23 separated by commas, e.g. 0 or 6,12 ("${shortText(part, 20)}" is not an hour)`,
 			);
 		}
 		return Number(part);

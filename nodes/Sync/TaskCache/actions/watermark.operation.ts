@@ -4,6 +4,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { syncClock } from '../../clock';
 import { hasError, openTask } from './task';
+import { shortText } from '../../../shared/parameters';
 
 const getProperties: INodeProperties[] = [
 	{
@@ -71,7 +72,7 @@ export async function executeSet(this: IExecuteFunctions): Promise<INodeExecutio
 	const raw = String(this.getNodeParameter('watermark', 0, '') ?? '').trim();
 	const value = DateTime.fromISO(raw, { zone: 'utc' });
 	if (!raw || !value.isValid) {
-		throw new NodeOperationError(this.getNode(), `Watermark "${raw}" is not an ISO date-time: pass Get Watermark's runStartedAt`);
+		throw new NodeOperationError(this.getNode(), `Watermark "${shortText(raw)}" is not an ISO date-time: pass Get Watermark's runStartedAt`);
 	}
 	const previous = task.state.watermark ?? '';
 	const failed = items.filter((item) => hasError(item.json)).length;

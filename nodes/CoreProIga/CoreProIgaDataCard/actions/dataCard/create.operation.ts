@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { requiredString } from '../../../../shared/parameters';
+import { requiredString, shortText } from '../../../../shared/parameters';
 import { attributeParameters, buildData, folderParameter, templateLocator, templateParameter, writeOptions } from '../common';
 import { createCard } from './write';
 
@@ -22,7 +22,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (meta.folders.length && !meta.folders.some((candidate) => candidate.code === folder)) {
 		throw new NodeOperationError(
 			this.getNode(),
-			`Folder "${folder}" is not a folder of template ${template}; allowed: ${meta.folders.map((candidate) => candidate.code).join(', ')}`,
+			`Folder "${shortText(folder)}" is not a folder of template ${template}; allowed: ${meta.folders.map((candidate) => candidate.code).join(', ')}`,
 			{ itemIndex },
 		);
 	}

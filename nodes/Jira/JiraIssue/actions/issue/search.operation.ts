@@ -8,6 +8,7 @@ import { jiraSession, JIRA_PAGE_SIZE, paginateByToken } from '../../../transport
 import { asNodeError } from '../../../../shared/execute';
 import { asInputError } from '../common';
 import { readOptions, shapeIssue, splitList } from './get.operation';
+import { shortText } from '../../../../shared/parameters';
 
 const properties: INodeProperties[] = [
 	{
@@ -90,7 +91,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		throw error instanceof NodeApiError && error.httpCode === '400'
 			? new NodeOperationError(this.getNode(), `The JQL is not valid: ${error.message.replace(/^Jira rejected the request: /, '')}`, {
 					itemIndex,
-					description: `Query sent: ${jql}. Test it in Jira’s issue search first.`,
+					description: `Query sent: ${shortText(jql, 500)}. Test it in Jira’s issue search first.`,
 				})
 			: asNodeError(this, error, itemIndex);
 	}

@@ -7,6 +7,7 @@ import { parseFieldsJson } from '../../../fields';
 import { jiraApiRequest } from '../../../transport';
 import { asInputError, issueKeyParameter } from '../common';
 import { fetchTransitions } from './getAll.operation';
+import { shortText } from '../../../../shared/parameters';
 
 const properties: INodeProperties[] = [
 	issueLocator(),
@@ -127,7 +128,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			const reachable = [...new Set(transitions.map(statusName))].join(', ') || 'none';
 			throw new NodeOperationError(
 				this.getNode(),
-				`No transition leads issue ${issueKey} from "${String(status.name ?? '?')}" to "${target}"; reachable statuses: ${reachable}`,
+				`No transition leads issue ${issueKey} from "${String(status.name ?? '?')}" to "${shortText(target)}"; reachable statuses: ${reachable}`,
 				{ itemIndex, description: 'Jira workflows may need several steps: transition to an intermediate status first.' },
 			);
 		}

@@ -1,4 +1,4 @@
-import { requiredString } from '../../../../shared/parameters';
+import { requiredString, shortText } from '../../../../shared/parameters';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
@@ -45,7 +45,7 @@ async function existing(this: IExecuteFunctions, email: string, itemIndex: numbe
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const email = requiredString.call(this, 'email', 'Email', itemIndex, 'enter the email of the user to create');
 	if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
-		throw new NodeOperationError(this.getNode(), `Email "${email}" is not an email address`, { itemIndex });
+		throw new NodeOperationError(this.getNode(), `Email "${shortText(email)}" is not an email address`, { itemIndex });
 	}
 	const products = (this.getNodeParameter('products', itemIndex, []) as string[]) ?? [];
 
