@@ -5,7 +5,7 @@ import { syncClock } from '../../nodes/Sync/clock';
 import { retryClock } from '../../nodes/shared/retry';
 import { createWorkflowHarness, type WorkflowHarness, type WorkflowJson } from '../helpers/workflow-harness';
 import { call } from './sandbox-kit';
-import { esmPerson, startSyncRig, takeWrites, writeCount, type SyncRig } from './sync-kit';
+import { esmPerson, startSyncRig, takeWrites, WEBHOOK_HEADERS, writeCount, type SyncRig } from './sync-kit';
 
 /**
  * The proof driver of the two ESM → ESM handoff templates (CoreProIGA scenarios 1 and 4, issue 9):
@@ -197,6 +197,19 @@ export interface DriverResult {
 	writesInCyclesWithoutChanges: number;
 	disagreements: string[];
 	rig: SyncRig;
+}
+
+/** Both ESMs' write requests per route since the last call (the counts are reset). */
+export async function handoffWrites(world: HandoffWorld): Promise<{ esm1: Record<string, number>; esm2: Record<string, number> }> {
+	return { esm1: await takeWrites(world.esm1.url), esm2: await takeWrites(world.esm2.url) };
+}
+
+/** Runs the template from its webhook with `body`, as ESM1's workflow calls it, and gives its answer. */
+export async function deliverTo(world: HandoffWorld, workflow: WorkflowJson, body: unknown): Promise<{ statusCode: number; body: IDataObject }> {
+	const result = await world.harness.runWorkflow({ workflow, mode: 'webhook', webhook: { headers: { ...WEBHOOK_HEADERS }, body } });
+	expect(result.error).toBeUndefined();
+	const { statusCode, body: answer } = result.webhookResponse as unknown as { statusCode: number; body: IDataObject };
+	return { statusCode, body: answer };
 }
 
 export async function resetWorld(world: HandoffWorld): Promise<void> {

@@ -1,9 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { teardownHarness } from '../helpers/workflow-harness';
-import { decidedPair, people, resetWorld, runCycles, startHandoffWorld, startRig, tickets, type HandoffScenario, type HandoffWorld, type Ticket } from './esm-handoff-kit';
+import { decidedPair, deliverTo, handoffWrites, people, resetWorld, runCycles, startHandoffWorld, startRig, tickets, type HandoffScenario, type HandoffWorld, type Ticket } from './esm-handoff-kit';
 import { call, loadTemplate } from './sandbox-kit';
-import { takeWrites, WEBHOOK_HEADERS, withoutLoopGuard } from './sync-kit';
+import { withoutLoopGuard } from './sync-kit';
 
 /**
  * CoreProIGA scenario 1 (connector-behaviour.md 8, issue 9): ESM1 hands Hardware incidents over to
@@ -39,13 +39,8 @@ afterAll(async () => {
 });
 
 const byId = (list: Ticket[], id: string) => list.find((ticket) => ticket.id === id)!;
-const writes = async () => ({ esm1: await takeWrites(world.esm1.url), esm2: await takeWrites(world.esm2.url) });
-async function deliver(body: unknown): Promise<{ statusCode: number; body: IDataObject }> {
-	const result = await world.harness.runWorkflow({ workflow: template, mode: 'webhook', webhook: { headers: { ...WEBHOOK_HEADERS }, body } });
-	expect(result.error).toBeUndefined();
-	const { statusCode, body: answer } = result.webhookResponse as unknown as { statusCode: number; body: IDataObject };
-	return { statusCode, body: answer };
-}
+const writes = () => handoffWrites(world);
+const deliver = (body: unknown) => deliverTo(world, template, body);
 
 it('hands a Hardware ticket over, updates it when ESM1 edits it, reads it back once ESM2 solved it; the echo writes nothing', async () => {
 	await resetWorld(world);

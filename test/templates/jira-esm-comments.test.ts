@@ -3,7 +3,7 @@ import { SANDBOX_JIRA_USER } from '../../sandbox/credentials';
 import { syncClock } from '../../nodes/Sync/clock';
 import { retryClock } from '../../nodes/shared/retry';
 import { createWorkflowHarness, teardownHarness, type WorkflowHarness, type WorkflowRunResult } from '../helpers/workflow-harness';
-import { call, loadTemplate, startSandboxes, type Sandboxes } from './sandbox-kit';
+import { call, credentialsWithJira, loadTemplate, type Sandboxes, startSandboxes } from './sandbox-kit';
 
 /**
  * Comments both ways, one workflow: the scheduled row (Jira -> ESM worklog) and the webhook (ESM
@@ -28,12 +28,7 @@ let harness: WorkflowHarness;
 beforeAll(async () => {
 	sandboxes = await startSandboxes();
 	jira = await startJira({ port: 0, now: () => clock, users: [SANDBOX_JIRA_USER, AGENT] });
-	harness = createWorkflowHarness({
-		credentials: [
-			{ id: 'jiraCloud', name: 'Jira Cloud', type: 'jiraCloudApi', data: { ...jira.credentials } },
-			...sandboxes.credentials.filter((credential) => credential.id !== 'jiraCloud'),
-		],
-	});
+	harness = createWorkflowHarness({ credentials: credentialsWithJira(sandboxes, jira) });
 	jest.spyOn(syncClock, 'now').mockImplementation(() => new Date(clock));
 	jest.spyOn(retryClock, 'sleep').mockResolvedValue(undefined);
 });

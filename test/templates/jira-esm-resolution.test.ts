@@ -5,7 +5,7 @@ import { startJira, type JiraSandbox } from '../../sandbox';
 import { syncClock } from '../../nodes/Sync/clock';
 import { retryClock } from '../../nodes/shared/retry';
 import { createWorkflowHarness, teardownHarness, type WorkflowHarness, type WorkflowRunResult } from '../helpers/workflow-harness';
-import { call, loadTemplate, startSandboxes, type Sandboxes } from './sandbox-kit';
+import { call, credentialsWithJira, loadTemplate, type Sandboxes, startSandboxes } from './sandbox-kit';
 
 /**
  * Template 8, resolution both ways. The scheduled direction needs two clocks moved together (the
@@ -26,12 +26,7 @@ let harness: WorkflowHarness;
 beforeAll(async () => {
 	sandboxes = await startSandboxes();
 	jira = await startJira({ port: 0, now: () => clock, seed: 'empty' });
-	harness = createWorkflowHarness({
-		credentials: [
-			{ id: 'jiraCloud', name: 'Jira Cloud', type: 'jiraCloudApi', data: { ...jira.credentials } },
-			...sandboxes.credentials.filter((credential) => credential.id !== 'jiraCloud'),
-		],
-	});
+	harness = createWorkflowHarness({ credentials: credentialsWithJira(sandboxes, jira) });
 	jest.spyOn(syncClock, 'now').mockImplementation(() => new Date(clock));
 	jest.spyOn(retryClock, 'sleep').mockResolvedValue(undefined);
 });

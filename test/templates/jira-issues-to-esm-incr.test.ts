@@ -2,7 +2,7 @@ import { startJira, type JiraSandbox } from '../../sandbox';
 import { syncClock } from '../../nodes/Sync/clock';
 import { retryClock } from '../../nodes/shared/retry';
 import { createWorkflowHarness, teardownHarness, type WorkflowHarness, type WorkflowRunResult } from '../helpers/workflow-harness';
-import { call, loadTemplate, startSandboxes, type Sandboxes } from './sandbox-kit';
+import { call, credentialsWithJira, loadTemplate, type Sandboxes, startSandboxes } from './sandbox-kit';
 
 /**
  * The incremental template needs two clocks moved together: the Task Cache's (runStartedAt, the
@@ -19,12 +19,7 @@ let harness: WorkflowHarness;
 beforeAll(async () => {
 	sandboxes = await startSandboxes();
 	jira = await startJira({ port: 0, now: () => clock });
-	harness = createWorkflowHarness({
-		credentials: [
-			{ id: 'jiraCloud', name: 'Jira Cloud', type: 'jiraCloudApi', data: { ...jira.credentials } },
-			...sandboxes.credentials.filter((credential) => credential.id !== 'jiraCloud'),
-		],
-	});
+	harness = createWorkflowHarness({ credentials: credentialsWithJira(sandboxes, jira) });
 	jest.spyOn(syncClock, 'now').mockImplementation(() => new Date(clock));
 	jest.spyOn(retryClock, 'sleep').mockResolvedValue(undefined);
 });

@@ -46,6 +46,14 @@ export async function startSandboxes(seeds: SandboxSeeds = {}): Promise<Sandboxe
 	};
 }
 
+/** The fixed credentials with jiraCloud pointing at another Jira emulator (e.g. one on the test's clock). */
+export function credentialsWithJira(sandboxes: Sandboxes, jira: JiraSandbox): HarnessCredential[] {
+	return [
+		{ id: 'jiraCloud', name: 'Jira Cloud', type: 'jiraCloudApi', data: { ...jira.credentials } },
+		...sandboxes.credentials.filter((credential) => credential.id !== 'jiraCloud'),
+	];
+}
+
 export function loadTemplate(file: string): WorkflowJson {
 	return JSON.parse(readFileSync(path.join(__dirname, '../../templates', file), 'utf8')) as WorkflowJson;
 }
