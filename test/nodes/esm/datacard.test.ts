@@ -415,6 +415,47 @@ describe('CoreProIGA Data Card: bulk upsert', () => {
 		expect(run.items[0].dataCardId).toBe('61');
 	});
 
+	describe('Automatic key lookup', () => {
+		const lookups = (filters: Array<string | null>) => {
+			server()
+				.get(`${API}/dc/incident/data`)
+				.query(true)
+				.reply(200, (uri) => {
+					filters.push(new URL(uri, ESM).searchParams.get('filter'));
+					return { meta: {}, data: [card(61, { efecte_id: 'K-1' })] };
+				});
+			server()
+				.put(`${API}/dc/incident/data`)
+				.times(20)
+				.optionally()
+				.reply(200, (_uri, body) => ({ meta: {}, data: (body as Array<{ dataCardId?: string }>).map((entry, i) => ({ dataCard: { dataCardId: entry.dataCardId ?? String(700 + i) } })) }));
+		};
+		const bulk = (keys: string[]) =>
+			runEsm(
+				{ resource: 'dataCard', operation: 'bulkUpsert', template, folder: 'incident_management', attributes: mapped({ efecte_id: '={{ $json.key }}' }, ['efecte_id']) },
+				{ items: keys.map((key) => ({ key })) },
+			);
+
+		it('sends a few keys as one OR-query, without listing', async () => {
+			const filters: Array<string | null> = [];
+			lookups(filters);
+			const run = await bulk(['K-1', 'K-2']);
+			expect(filters).toHaveLength(1);
+			expect(filters[0]).toMatch(/\$efecte_id\$ = 'K-1' OR/);
+			expect(run.items.map((item) => item.action)).toEqual(['updated', 'created']);
+		});
+
+		it('lists the template for many keys (far more than 8 OR-chunks); a short page ends it', async () => {
+			const filters: Array<string | null> = [];
+			lookups(filters);
+			const run = await bulk(Array.from({ length: 2000 }, (_, index) => `K-${index + 1}`));
+			expect(run.error).toBeUndefined();
+			expect(filters).toEqual([null]);
+			expect(run.items[0]).toMatchObject({ action: 'updated', dataCardId: '61' });
+			expect(run.items[1]).toMatchObject({ action: 'created' });
+		});
+	});
+
 	it('does not write a key twice in one run', async () => {
 		server().get(`${API}/dc/incident/data`).query(true).reply(200, keyLookup({}));
 		server()

@@ -53,6 +53,34 @@ describe('Jira Group: groups', () => {
 		expect(requests).toHaveLength(3 + 3 + 119);
 	});
 
+	it('lists the members of several groups at once (Parallel Requests) and keeps the groups in order', async () => {
+		const groups = Array.from({ length: 6 }, (_, i) => ({ groupId: `g-${i}`, name: `group-${i}` }));
+		jira().get('/rest/api/3/group/bulk').query(true).reply(200, { startAt: 0, maxResults: 50, total: 6, isLast: true, values: groups });
+		let inFlight = 0;
+		let most = 0;
+		jira()
+			.get('/rest/api/3/group/member')
+			.query(true)
+			.times(6)
+			.reply(200, async (uri) => {
+				inFlight++;
+				most = Math.max(most, inFlight);
+				const groupId = String(new URL(uri, JIRA).searchParams.get('groupId'));
+				// Earlier groups answer later: the output must still follow the listing's order.
+				await new Promise((resolve) => setImmediate(resolve));
+				for (let i = 0; i < 6 - Number(groupId.slice(2)); i++) await new Promise((resolve) => setImmediate(resolve));
+				inFlight--;
+				return { startAt: 0, maxResults: 50, total: 1, isLast: true, values: [member(Number(groupId.slice(2)))] };
+			});
+		const run = await runJira(
+			{ resource: 'group', operation: 'getAll', returnAll: true, options: { withMembers: true, concurrency: 3 } },
+			GROUP_NODE,
+		);
+		expect(run.items.map((item) => item.groupId)).toEqual(groups.map((group) => group.groupId));
+		expect(run.items.map((item) => item.memberAccountIds)).toEqual(groups.map((_, i) => [`acc-${i}`]));
+		expect(most).toBe(3);
+	});
+
 	it('exports only members of the chosen account types', async () => {
 		jira().get('/rest/api/3/group/bulk').query(true).reply(200, { startAt: 0, maxResults: 50, total: 1, isLast: true, values: [{ groupId: 'g-1', name: 'mixed' }] });
 		jira()
