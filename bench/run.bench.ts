@@ -202,6 +202,43 @@ function fetchOnly(workflow: WorkflowJson, listNode: string): WorkflowJson {
 	};
 }
 
+/**
+ * The listing Reconcile Removed makes of the task's cards, alone: the template's schedule trigger
+ * and a Data Card search with Reconcile's own query (the Task ID filter, the key, status and Task ID
+ * attributes, 200 cards a page), so that the listings floor holds the same ESM requests.
+ */
+function reconcileListing(workflow: WorkflowJson, reconcileNode = 'Reconcile Removed'): WorkflowJson {
+	const trigger = workflow.nodes.find((candidate) => candidate.type === 'n8n-nodes-base.scheduleTrigger');
+	if (!trigger) throw new Error(`Template ${workflow.id} has no schedule trigger`);
+	const reconcile = node(workflow, reconcileNode);
+	const parameters = reconcile.parameters as IDataObject;
+	const taskIdAttribute = String(parameters.taskIdAttribute ?? 'datasourceid');
+	const listing: WorkflowNodeJson = {
+		id: 'reconcile-listing',
+		name: 'List Task Cards',
+		type: 'n8n-nodes-esm-connectors.coreProIgaDataCard',
+		typeVersion: 1,
+		position: [200, 0],
+		parameters: {
+			resource: 'dataCard',
+			operation: 'search',
+			template: parameters.template,
+			filter: `$${taskIdAttribute}$ = :task`,
+			filterValues: { values: [{ name: 'task', value: parameters.taskId }] },
+			returnAll: true,
+			options: { fullCards: true, selectedAttributes: [parameters.keyAttribute, parameters.statusAttribute, taskIdAttribute] },
+		},
+		credentials: reconcile.credentials,
+	};
+	return {
+		id: `${workflow.id}ReconcileListing`,
+		name: `${workflow.name} (Reconcile Removed's listing only)`,
+		nodes: [trigger, listing],
+		connections: { [trigger.name]: { main: [[{ node: listing.name, type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
+
 // ---------------------------------------------------------------------------------------------
 // Runs
 
@@ -238,14 +275,18 @@ interface TaskFacts {
 interface TaskShape {
 	list: string;
 	load?: string;
+	/** The ESM match attribute of the load. */
 	key?: string;
+	/** The field of Filter Changed's items that holds the key (the users and groups templates filter the Jira records before mapping them). */
+	changedKey?: string;
+	/** The field of Filter Changed's items that holds the reference values (group members). */
 	references?: string;
 	reconcile?: string;
 }
 
 const SHAPES: Record<TemplateName, TaskShape> = {
-	users: { list: 'List Users', load: 'Load Persons', key: 'jira_account_id', reconcile: 'Reconcile Removed' },
-	groups: { list: 'List Groups', load: 'Load Groups', key: 'jira_group_id', references: 'members', reconcile: 'Reconcile Removed' },
+	users: { list: 'List Users', load: 'Load Persons', key: 'jira_account_id', changedKey: 'accountId', reconcile: 'Reconcile Removed' },
+	groups: { list: 'List Groups', load: 'Load Groups', key: 'jira_group_id', changedKey: 'groupId', references: 'memberAccountIds', reconcile: 'Reconcile Removed' },
 	issuesFull: { list: 'Search Issues', load: 'Load Incidents', key: 'jira_key', reconcile: 'Reconcile Removed' },
 	issuesIncr: { list: 'Search Issues', load: 'Load Incidents', key: 'jira_key' },
 };
@@ -261,7 +302,7 @@ function factsOf(result: WorkflowRunResult, shape: TaskShape): TaskFacts {
 	const reconcileItems = shape.reconcile && ran(shape.reconcile) ? result.json(shape.reconcile) : [];
 	return {
 		listed: ran(shape.list) ? result.output(shape.list).length : 0,
-		changedKeys: shape.key ? changed.map((record) => String(record[shape.key!] ?? '')) : [],
+		changedKeys: shape.key ? changed.map((record) => String(record[shape.changedKey ?? shape.key!] ?? '')) : [],
 		unchanged: ran('Filter Changed') ? result.output('Filter Changed', 1).length : 0,
 		loadRan: Boolean(shape.load && ran(shape.load)),
 		loaded: loadItems.filter((item) => !item.error).length,
@@ -311,6 +352,8 @@ interface Context {
 	issuesLoaded?: boolean;
 	runs: RunRecord[];
 	fetchOnly50kSeconds?: number;
+	/** The listings an unchanged re-run must make: the source listings (fetch-only) + Reconcile Removed's listings of the tasks' cards. */
+	listingsFloor50kSeconds?: number;
 }
 
 interface Target {
@@ -672,24 +715,41 @@ async function usersGroupsRerun(ctx: Context): Promise<void> {
 	rerunAgainstFetchOnly(ctx, run);
 }
 
-/** Issue 10: the unchanged re-run may take at most the fetch-only time + 10 %. */
+/**
+ * Issue 10: the unchanged re-run may take at most the fetch-only time + 10 % (the target). Next to
+ * it, for information: the re-run against the listings it cannot avoid (the source listings AND
+ * Reconcile Removed's listing of the task's cards), + 10 %.
+ */
 function rerunAgainstFetchOnly(ctx: Context, run?: RunRecord): void {
 	const rerun = run ?? ctx.runs.find((candidate) => candidate.scenario === 'users-groups-rerun-50k');
 	if (!rerun || ctx.fetchOnly50kSeconds === undefined) return;
-	if (rerun.targets.some((target) => target.target.startsWith('re-run time'))) return;
-	const limit = ctx.fetchOnly50kSeconds * TARGETS.rerunOverFetchOnly;
-	rerun.targets.push({
-		target: 're-run time <= fetch-only time + 10 %',
-		met: rerun.wallSeconds <= limit,
-		detail: `${rerun.wallSeconds} s vs ${round(ctx.fetchOnly50kSeconds)} s fetch-only (limit ${round(limit)} s)`,
-	});
-	progress(`  users-groups-rerun-50k vs fetch-only: ${rerun.wallSeconds}s vs ${round(ctx.fetchOnly50kSeconds)}s (limit ${round(limit)}s)`);
+	if (!rerun.targets.some((target) => target.target.startsWith('re-run time <= fetch-only'))) {
+		const limit = ctx.fetchOnly50kSeconds * TARGETS.rerunOverFetchOnly;
+		rerun.targets.push({
+			target: 're-run time <= fetch-only time + 10 %',
+			met: rerun.wallSeconds <= limit,
+			detail: `${rerun.wallSeconds} s vs ${round(ctx.fetchOnly50kSeconds)} s fetch-only (limit ${round(limit)} s)`,
+		});
+		progress(`  users-groups-rerun-50k vs fetch-only: ${rerun.wallSeconds}s vs ${round(ctx.fetchOnly50kSeconds)}s (limit ${round(limit)}s)`);
+	}
+	if (ctx.listingsFloor50kSeconds !== undefined && !rerun.targets.some((target) => target.target.startsWith(LISTINGS_FLOOR_TARGET))) {
+		const limit = ctx.listingsFloor50kSeconds * TARGETS.rerunOverFetchOnly;
+		rerun.targets.push({
+			target: `${LISTINGS_FLOOR_TARGET} + 10 % (informational, not the issue's target)`,
+			met: rerun.wallSeconds <= limit,
+			detail: `${rerun.wallSeconds} s vs ${round(ctx.listingsFloor50kSeconds)} s for the source listings + Reconcile Removed's listings (limit ${round(limit)} s)`,
+		});
+		progress(`  users-groups-rerun-50k vs listings floor (source + Reconcile's ESM listings): ${rerun.wallSeconds}s vs ${round(ctx.listingsFloor50kSeconds)}s (+10 %: ${round(limit)}s)`);
+	}
 }
+
+const LISTINGS_FLOOR_TARGET = 're-run time <= listings floor';
 
 async function usersGroupsFetchOnly(ctx: Context): Promise<void> {
 	const scenario: ScenarioName = 'users-groups-fetch-only-50k';
 	progress(`${scenario}: the same Jira listings as the templates (List Users, List Groups with members), nothing loaded`);
-	if (ctx.jira?.kind !== 'people' || ctx.jira.people.size !== '50k') await seedPeople(ctx, '50k');
+	// The second floor lists the tasks' cards in ESM: they must be there (loaded unmeasured when not).
+	await ensureLoaded50k(ctx);
 	const people = (ctx.jira as { people: JiraPeople }).people;
 	const measured = await measure(ctx, scenario, [
 		{ label: 'users', template: 'users', workflow: fetchOnly(TEMPLATES.users, 'List Users') },
@@ -697,14 +757,50 @@ async function usersGroupsFetchOnly(ctx: Context): Promise<void> {
 	]);
 	const minimum = new Minimum().jiraUsers(people.totalUsers).jiraGroups(measured.facts.groups.listed, people.groupMembers);
 	ctx.fetchOnly50kSeconds = measured.wallSeconds;
+
+	// The second floor: what an unchanged re-run cannot avoid, the source listings above AND Reconcile
+	// Removed's listing of each task's cards (its own query, measured the same way, separately).
+	progress(`${scenario}: listings floor: Reconcile Removed's listings of the tasks' cards (person, group), nothing else`);
+	const listings = await measure(ctx, scenario, [
+		{ label: 'users reconcile listing', template: 'users', workflow: reconcileListing(TEMPLATES.users) },
+		{ label: 'groups reconcile listing', template: 'groups', workflow: reconcileListing(TEMPLATES.groups) },
+	]);
+	const cardsListed = listings.phases.map((phase) => phase.nodes['List Task Cards']?.items ?? 0);
+	const listingMinimum = new Minimum()
+		.esmMetadata('person', 1)
+		.esmReconcileListing('person', cardsListed[0])
+		.esmMetadata('group', 1)
+		.esmReconcileListing('group', cardsListed[1])
+		.esmLogin(1);
+	ctx.listingsFloor50kSeconds = round(measured.wallSeconds + listings.wallSeconds, 2);
+	const listingRequests = listings.jira.total + listings.esm.total;
 	record(
 		ctx,
 		scenario,
 		measured,
 		minimum,
 		measured.facts.users.listed + measured.facts.groups.listed,
-		{ jiraUsers: people.totalUsers, usersListed: measured.facts.users.listed, groups: measured.facts.groups.listed },
-		['the floor for an unchanged re-run: the templates\' schedule trigger and listing node only'],
+		{
+			jiraUsers: people.totalUsers,
+			usersListed: measured.facts.users.listed,
+			groups: measured.facts.groups.listed,
+			listingsFloor: {
+				what: "the source listings (this scenario) + Reconcile Removed's listing of the tasks' cards: the listings an unchanged re-run must make",
+				wallSeconds: ctx.listingsFloor50kSeconds,
+				reconcileListingSeconds: round(listings.wallSeconds, 2),
+				reconcileListingRequests: listingRequests,
+				reconcileListingMinRequests: listingMinimum.total,
+				requests: measured.jira.total + measured.esm.total + listingRequests,
+				cardsListed: { person: cardsListed[0], group: cardsListed[1] },
+				requestsByRoute: listings.esm.byRoute,
+				peakRssMb: mb(listings.peakRss),
+				phases: listings.phases,
+			},
+		},
+		[
+			"the floor for an unchanged re-run: the templates' schedule trigger and listing node only",
+			`listingsFloor: the same + Reconcile Removed's listings of the tasks' cards (${cardsListed[0]} person and ${cardsListed[1]} group cards, ${listingRequests} requests for a minimum of ${listingMinimum.total}): ${ctx.listingsFloor50kSeconds} s`,
+		],
 		[],
 	);
 	rerunAgainstFetchOnly(ctx);

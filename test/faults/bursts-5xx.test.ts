@@ -1,6 +1,7 @@
 /**
  * Fault case 2: bursts of 5xx answers, `beforeApply` (nothing happened) and `afterApply` (the write
- * happened, its answer was lost), on ESM's bulk PUT and PATCH and on Jira's listing requests, during
+ * happened, its answer was lost), on ESM's bulk PUTs (the upserts and Reconcile Removed's status
+ * changes) and on Jira's listing requests, during
  * the full users and issues imports. Every burst is shorter than the transports' 5 retries: each run
  * must complete, and no record may be lost or written twice.
  */
@@ -29,6 +30,7 @@ import {
 	takeCounts,
 	value,
 	writes,
+	captureRequests,
 	type Counts,
 	type Rig,
 } from './fault-kit';
@@ -48,6 +50,7 @@ const USERS = loadTemplate('jira-users-to-esm-full.json');
 const ISSUES = loadTemplate('jira-issues-to-esm-full.json');
 const BULK_PUT = 'PUT /dc/{templateCode}/data';
 const PATCH = 'PATCH /dc/{templateCode}/data/{dataCardId}';
+const deleted = { accountStatus: { values: [{ value: 'Deleted' }] } };
 
 type Burst = NonNullable<FaultConfig['fail5xx']>;
 
@@ -186,17 +189,29 @@ describe('full users import', () => {
 	it.each([
 		['afterApply', 500],
 		['beforeApply', 503],
-	] as const)('Reconcile Removed status PATCHes failing %s: exactly the deleted users end Deleted', async (mode, status) => {
+	] as const)('Reconcile Removed status bulk PUT failing %s: sent again as it was, exactly the deleted users end Deleted', async (mode, status) => {
 		const people = await jiraPeople(rig.jira);
 		const gone = people.slice(-3).map((user) => user.accountId);
 		await deleteJiraUsers(rig.jira, gone);
-		await start({ count: 2, mode, status, match: PATCH });
+		const cardOf = await personsById(rig.esm);
+		await start({ count: 2, mode, status, match: BULK_PUT });
+		const seen = captureRequests(rig.esm);
 		const run = await runTemplate(rig, USERS, usersState);
+		seen.stop();
 		const figures = await finish();
 		expect(run.error).toBeUndefined();
 		expect(run.json('Run Summary')[0]).toMatchObject({ status: 'completed', loaded: 0, removed: 3 });
 		expect(run.json('Reconcile Removed').at(-1)).toMatchObject({ removed: 3, failed: 0 });
-		expect([figures.esm5xx, figures.leftEsm, figures.esm.byRoute[PATCH]]).toEqual([2, 0, 5]);
+		// Nothing to load: the only writes are the one status batch, failed twice and sent a third time
+		// (a PUT of modify requests is idempotent, also after an applied write whose answer was lost).
+		expect([figures.esm5xx, figures.leftEsm, figures.esm.byRoute[BULK_PUT], figures.esm.byRoute[PATCH]]).toEqual([2, 0, 3, undefined]);
+		const puts = seen.requests.filter((request) => request.method === 'PUT').map((request) => [request.url, JSON.parse(request.body) as unknown]);
+		const batch = people
+			.slice(-3)
+			.map((user) => cardOf.get(user.accountId)![0].id)
+			.sort((a, b) => b - a)
+			.map((id) => ({ dataCardId: String(id), data: deleted }));
+		expect(puts).toEqual(Array.from({ length: 3 }, () => [`${rig.esm.basePath}/dc/person/data`, batch]));
 		const byId = await personsById(rig.esm);
 		for (const id of gone) {
 			expect(byId.get(id)).toHaveLength(1);
@@ -207,6 +222,6 @@ describe('full users import', () => {
 		expect({ ...remaining.ledger, strays: stillActive, wrong: remaining.ledger.wrong.length }).toEqual({ lost: [], duplicated: [], wrong: 0, strays: [] });
 		expect(statusCount(figures.esm, String(status))).toBe(2);
 		usersState = run.staticData;
-		report(`5xx ${mode} ESM PATCH (Reconcile Removed)`, { removed: gone.length, faulted: figures.esm5xx, retries: figures.retries, lost: remaining.ledger.lost.length, duplicates: remaining.ledger.duplicated.length });
+		report(`5xx ${mode} ESM bulk PUT (Reconcile Removed)`, { removed: gone.length, faulted: figures.esm5xx, retries: figures.retries, lost: remaining.ledger.lost.length, duplicates: remaining.ledger.duplicated.length });
 	});
 });

@@ -90,9 +90,12 @@ describe('full users import', () => {
 		expect(again.error?.message).toBe(refused.error!.message);
 		expect(await deletedPersons()).toEqual([]);
 
+		await takeCounts(rig.esm);
 		const overridden = await runTemplate(rig, withOverride(USERS), again.staticData);
 		expect(overridden.error).toBeUndefined();
 		expect(overridden.json('Run Summary')[0]).toMatchObject({ status: 'completed', removed: gone.length });
+		// Nothing to load; the removals go out as bulk status PUTs of up to 100 cards, no PATCH.
+		expect(writes(await takeCounts(rig.esm))).toEqual({ 'PUT /dc/{templateCode}/data': Math.ceil(gone.length / 100) });
 		expect((await deletedPersons()).map((person) => value(person, 'jira_account_id')).sort()).toEqual([...gone].sort());
 		state = overridden.staticData;
 		report('Reconcile: users source 50 % fewer', { active: people.length, missing: gone.length, removedWithoutOverride: 0, removedWithOverride: gone.length });

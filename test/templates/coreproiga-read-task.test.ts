@@ -1,4 +1,5 @@
 import { createWorkflowHarness, teardownHarness, type WorkflowHarness, type WorkflowRunResult } from '../helpers/workflow-harness';
+import { recordEsmWrites, statusWrite, type BulkItem } from './esm-requests';
 import { call, loadTemplate, startSandboxes, type Sandboxes } from './sandbox-kit';
 
 let sandboxes: Sandboxes;
@@ -100,10 +101,20 @@ it('copies the remote cards with efecte_id and datasourceid, writes nothing on a
 	const trashed = remote.find((card) => card !== edited && value(card, 'status') !== '06 - Cancelled')!;
 	await remoteApi('PATCH', `/dc/incident/data/${edited.id}`, { dataCardId: String(edited.id), data: { subject: { values: [{ value: 'Edited in the remote ESM' }] } } });
 	await remoteApi('DELETE', `/dc/incident/data/${trashed.id}`);
+	const recording = recordEsmWrites(sandboxes.esmLocal);
 	const third = await run(second.staticData);
+	const written = recording.stop();
 	expect(third.json('Run Summary')[0]).toMatchObject({ extracted: remote.length - 1, loaded: 1, failed: 0, skippedUnchanged: remote.length - 2, removed: 1 });
 	expect(third.json('Load Local Cards')).toEqual([expect.objectContaining({ action: 'updated', efecte_id: value(edited, 'efecte_id') })]);
-	expect(await localWrites()).toEqual({ 'PUT /dc/{templateCode}/data': 1, 'PATCH /dc/{templateCode}/data/{dataCardId}': 1 });
+	// One bulk upsert (the edited card), then Reconcile Removed's bulk status change of the trashed one's copy.
+	expect(await localWrites()).toEqual({ 'PUT /dc/{templateCode}/data': 2 });
+	const copyOf = (source: Card) => localByKey(afterFirst, String(value(source, 'efecte_id')))[0];
+	expect(written.map((write) => [write.method, write.path])).toEqual([
+		['PUT', '/dc/incident/data'],
+		['PUT', '/dc/incident/data'],
+	]);
+	expect((written[0].body as BulkItem[]).map((item) => item.dataCardId)).toEqual([String(copyOf(edited).id)]);
+	expect(written[1].body).toEqual([statusWrite(copyOf(trashed).id, 'status', '06 - Cancelled')]);
 	const afterThird = await cards(sandboxes.esmLocal.url);
 	expect(afterThird).toHaveLength(afterFirst.length);
 	expect(value(localByKey(afterThird, String(value(edited, 'efecte_id')))[0], 'subject')).toBe('Edited in the remote ESM');

@@ -1,4 +1,5 @@
 import { createWorkflowHarness, teardownHarness, type WorkflowHarness, type WorkflowRunResult } from '../helpers/workflow-harness';
+import { recordEsmWrites, statusWrite, type BulkItem } from './esm-requests';
 import { call, loadTemplate, startSandboxes, type Sandboxes } from './sandbox-kit';
 
 let sandboxes: Sandboxes;
@@ -129,7 +130,9 @@ it('imports the Jira groups as entitlement cards whose members reference the per
 	await call(`${jira.url}/rest/api/3/group?groupId=${deleted.groupId}`, { method: 'DELETE', auth });
 	await call(`${jira.url}/rest/api/3/group/user?groupId=${withApp.groupId}`, { method: 'POST', auth, body: JSON.stringify({ accountId: app.accountId }) });
 	const beforeThird = await cards('group');
+	const recording = recordEsmWrites(sandboxes.esmLocal);
 	const third = await runGroups(second.staticData);
+	const written = recording.stop();
 	const summary = third.json('Run Summary')[0];
 	expect(summary).toMatchObject({
 		extracted: groups.length - 1,
@@ -139,7 +142,15 @@ it('imports the Jira groups as entitlement cards whose members reference the per
 		removed: 1,
 	});
 	expect(summary.failures).toEqual([]);
-	expect(await esmWrites()).toEqual({ 'PUT /dc/{templateCode}/data': 1, 'PATCH /dc/{templateCode}/data/{dataCardId}': 1 });
+	// Two bulk writes: the upsert of the grown group, then Reconcile Removed's status change of the
+	// deleted group's card (its ID and the status attribute only).
+	expect(await esmWrites()).toEqual({ 'PUT /dc/{templateCode}/data': 2 });
+	expect(written.map((write) => [write.method, write.path])).toEqual([
+		['PUT', '/dc/group/data'],
+		['PUT', '/dc/group/data'],
+	]);
+	expect((written[0].body as BulkItem[]).map((item) => item.dataCardId)).toEqual([String(byGroup(beforeThird, grown.groupId)[0].id)]);
+	expect(written[1].body).toEqual([statusWrite(byGroup(beforeThird, deleted.groupId)[0].id, 'status', '5 - Removed')]);
 	const afterThird = await cards('group');
 	expect(references(byGroup(afterThird, grown.groupId)[0], 'members')).toEqual(await personIds([...grown.members, newcomer.accountId]));
 	expect(value(byGroup(afterThird, deleted.groupId)[0], 'status')).toBe('5 - Removed');

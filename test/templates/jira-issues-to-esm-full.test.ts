@@ -1,4 +1,5 @@
 import { createWorkflowHarness, teardownHarness, type WorkflowHarness } from '../helpers/workflow-harness';
+import { recordEsmWrites, statusWrite, type BulkItem } from './esm-requests';
 import { call, loadTemplate, startSandboxes, type Sandboxes } from './sandbox-kit';
 
 let sandboxes: Sandboxes;
@@ -88,9 +89,21 @@ it('imports SD issues as incidents, writes nothing on an unchanged re-run, updat
 	const [edited, deleted] = [sdKeys[0], sdKeys[1]];
 	await call(`${jira.url}/rest/api/3/issue/${edited}`, { method: 'PUT', auth, body: JSON.stringify({ fields: { summary: 'Edited in Jira' } }) });
 	await call(`${jira.url}/rest/api/3/issue/${deleted}`, { method: 'DELETE', auth });
+	const byKey = (cards: Card[], key: string) => cards.find((card) => value(card, 'jira_key') === key)!;
+	const beforeThird = await incidents();
+	const recording = recordEsmWrites(sandboxes.esmLocal);
 	const third = await harness.runWorkflow({ workflow: template, mode: 'trigger', startItems: [{ json: {} }], staticData: second.staticData });
+	const written = recording.stop();
 	expect(third.error).toBeUndefined();
 	expect(third.json('Run Summary')[0]).toMatchObject({ extracted: sdKeys.length - 1, loaded: 1, skippedUnchanged: sdKeys.length - 2, removed: 1 });
+	// One bulk upsert (the edited issue), then Reconcile Removed's bulk status change of the deleted one.
+	expect(written.map((write) => [write.method, write.path])).toEqual([
+		['PUT', '/dc/incident/data'],
+		['PUT', '/dc/incident/data'],
+	]);
+	expect((written[0].body as BulkItem[]).map((item) => item.dataCardId)).toEqual([String(byKey(beforeThird, edited).id)]);
+	expect(written[1].body).toEqual([statusWrite(byKey(beforeThird, deleted).id, 'status', '06 - Cancelled')]);
+	expect(await writesSince(true)).toBe(2);
 	const afterThird = await incidents();
 	expect(value(afterThird.find((card) => value(card, 'jira_key') === edited)!, 'subject')).toBe('Edited in Jira');
 	expect(value(afterThird.find((card) => value(card, 'jira_key') === deleted)!, 'status')).toBe('06 - Cancelled');

@@ -1,6 +1,7 @@
 import { createWorkflowHarness, teardownHarness, type WorkflowHarness, type WorkflowJson, type WorkflowRunResult } from '../helpers/workflow-harness';
 import type { IDataObject } from 'n8n-workflow';
 
+import { recordEsmWrites, statusWrite } from './esm-requests';
 import { call, loadTemplate, startSandboxes, type Sandboxes } from './sandbox-kit';
 
 // Template 12: the full import of template 1 without the Task Cache store, for queue mode. Every run
@@ -175,7 +176,9 @@ describe('against the demo data', () => {
 		const foreign = initial.filter((card) => value(card, 'datasourceid') === FULL_TASK && !sdKeys.includes(String(value(card, 'jira_key'))));
 		expect(foreign.length).toBeGreaterThan(0);
 
+		const recording = recordEsmWrites(sandboxes.esmLocal);
 		const first = await run(sandboxes);
+		const written = recording.stop();
 
 		expect(first.json('Run Summary')[0]).toMatchObject({
 			task: TASK,
@@ -189,8 +192,14 @@ describe('against the demo data', () => {
 		expect(first.json('Compare with ESM', 2).map((item) => item.jira_key)).toEqual(['SD-3']);
 		expect(first.json('Compare with ESM', 0)).toHaveLength(sdKeys.length - 1);
 		expect(first.json('Compare with ESM', 3).map((item) => item.jira_key).sort()).toEqual(['SD-901', 'SD-902']);
-		// One bulk request for every write, one PATCH per cancelled card.
-		expect(await esmWrites(sandboxes)).toEqual({ 'PUT /dc/{templateCode}/data': 1, 'PATCH /dc/{templateCode}/data/{dataCardId}': 2 });
+		// One bulk request for every write, then one bulk request with the status of both cancelled cards.
+		expect(await esmWrites(sandboxes)).toEqual({ 'PUT /dc/{templateCode}/data': 2 });
+		expect(written.map((write) => [write.method, write.path])).toEqual([
+			['PUT', '/dc/incident/data'],
+			['PUT', '/dc/incident/data'],
+		]);
+		const gone = ['SD-901', 'SD-902'].map((key) => byKey(initial, key)[0].id).sort((a, b) => b - a);
+		expect(written[1].body).toEqual(gone.map((id) => statusWrite(id, 'status', '06 - Cancelled')));
 
 		const after = await incidents(sandboxes);
 		for (const issue of issues) {
@@ -242,9 +251,13 @@ describe('against the demo data', () => {
 		const deleted = sdKeys[5];
 		await deleteIssue(sandboxes, deleted);
 		const before = await allIncidents(sandboxes);
+		const recording = recordEsmWrites(sandboxes.esmLocal);
 		const fourth = await run(sandboxes);
+		const written = recording.stop();
 		expect(fourth.json('Run Summary')[0]).toMatchObject({ extracted: sdKeys.length - 1, loaded: 0, skippedUnchanged: sdKeys.length - 1, removed: 1 });
-		expect(await esmWrites(sandboxes)).toEqual({ 'PATCH /dc/{templateCode}/data/{dataCardId}': 1 });
+		expect(await esmWrites(sandboxes)).toEqual({ 'PUT /dc/{templateCode}/data': 1 });
+		const card = before.find((candidate) => value(candidate, 'jira_key') === deleted)!;
+		expect(written).toEqual([{ method: 'PUT', path: '/dc/incident/data', body: [statusWrite(card.id, 'status', '06 - Cancelled')] }]);
 		const changed = changedCards(before, await allIncidents(sandboxes));
 		expect(changed).toHaveLength(1);
 		expect(value(changed[0], 'jira_key')).toBe(deleted);

@@ -1,4 +1,5 @@
 import { createWorkflowHarness, teardownHarness, type WorkflowHarness, type WorkflowRunResult } from '../helpers/workflow-harness';
+import { recordEsmWrites, statusWrite, type BulkItem } from './esm-requests';
 import { call, loadTemplate, startSandboxes, type Sandboxes } from './sandbox-kit';
 
 let sandboxes: Sandboxes;
@@ -136,7 +137,11 @@ it('imports the Jira people as person cards, writes nothing on an unchanged re-r
 	await deactivateInJira(deactivated.accountId);
 	await call(`${jira.url}/rest/api/3/user?accountId=${deleted.accountId}`, { method: 'DELETE', auth });
 	const untouched = (await persons()).filter((card) => ![deactivated.accountId, deleted.accountId].includes(String(value(card, 'jira_account_id'))));
+	const deletedCard = byAccount(await persons(), deleted.accountId)[0];
+	const deactivatedCard = byAccount(await persons(), deactivated.accountId)[0];
+	const recording = recordEsmWrites(sandboxes.esmLocal);
 	const third = await run(second.staticData);
+	const written = recording.stop();
 	expect(third.json('Run Summary')[0]).toMatchObject({
 		extracted: people.length - 1,
 		loaded: 1,
@@ -145,8 +150,16 @@ it('imports the Jira people as person cards, writes nothing on an unchanged re-r
 		removed: 1,
 	});
 	expect(third.json('Reconcile Removed')[0]).toMatchObject({ key: deleted.accountId, previousStatus: 'Active', newStatus: 'Deleted', action: 'removed' });
-	// Exactly one bulk write (the deactivated user) and one status PATCH (the deleted one).
-	expect(await esmWrites()).toEqual({ 'PUT /dc/{templateCode}/data': 1, 'PATCH /dc/{templateCode}/data/{dataCardId}': 1 });
+	// Exactly two bulk writes: the upsert of the deactivated user, then Reconcile Removed's status
+	// change of the deleted one (a modify request with the status attribute only).
+	expect(await esmWrites()).toEqual({ 'PUT /dc/{templateCode}/data': 2 });
+	expect(written.map((write) => [write.method, write.path])).toEqual([
+		['PUT', '/dc/person/data'],
+		['PUT', '/dc/person/data'],
+	]);
+	const upsert = written[0].body as BulkItem[];
+	expect(upsert.map((item) => [item.dataCardId, item.data.accountStatus.values[0].value])).toEqual([[String(deactivatedCard.id), 'Disabled']]);
+	expect(written[1].body).toEqual([statusWrite(deletedCard.id, 'accountStatus', 'Deleted')]);
 	const afterThird = await persons();
 	expect(value(byAccount(afterThird, deactivated.accountId)[0], 'accountStatus')).toBe('Disabled');
 	expect(value(byAccount(afterThird, deleted.accountId)[0], 'accountStatus')).toBe('Deleted');

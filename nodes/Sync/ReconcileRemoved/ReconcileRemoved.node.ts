@@ -5,14 +5,18 @@ import { eqlEquals } from '../../CoreProIga/eql';
 import { getTemplate } from '../../CoreProIga/metadata';
 import { searchTemplates } from '../../CoreProIga/methods/listSearch';
 import { getAttributes, getKeyAttributes, getStatusValues } from '../../CoreProIga/methods/loadOptions';
-import { esmApiRequest, paginateCards } from '../../CoreProIga/transport';
-import { cardErrors, simplifyCard, toEsmValues, type EsmAttributeMeta } from '../../CoreProIga/values';
+import { DEFAULT_BULK_BATCH_SIZE, sendBulkBatch, type BulkCardResult } from '../../CoreProIga/bulk';
+import { paginateCards } from '../../CoreProIga/transport';
+import { simplifyCard, toEsmValues, type EsmAttributeMeta } from '../../CoreProIga/values';
 import { templateLocator } from '../../CoreProIga/CoreProIgaDataCard/actions/common';
 import { mapWithConcurrency } from '../../shared/concurrency';
 import { asNodeError } from '../../shared/execute';
-import { requiredString, shortText } from '../../shared/parameters';
+import { itemParameterReader, requiredString, shortText } from '../../shared/parameters';
 import { entryKey, StaticDataTaskStore } from '../state/taskState';
 import { exceedsLimits, HALF_GONE_PERCENT, planReconcile, summary, type TaskCard } from './reconcile';
+
+/** Status changes per bulk PUT, at most (the default of the Data Card bulk upsert). */
+const MAX_BATCH_SIZE = 100;
 
 export class ReconcileRemoved implements INodeType {
 	description: INodeTypeDescription = {
@@ -139,6 +143,14 @@ export class ReconcileRemoved implements INodeType {
 						description: 'Whether to go on even when the removals exceed both limits (after checking the source really lost those records)',
 					},
 					{
+						displayName: 'Batch Size',
+						name: 'batchSize',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: 100 },
+						default: 100,
+						description: 'Status changes per bulk request (at most 100)',
+					},
+					{
 						displayName: 'Dry Run',
 						name: 'dryRun',
 						type: 'boolean',
@@ -175,6 +187,7 @@ export class ReconcileRemoved implements INodeType {
 						type: 'number',
 						typeOptions: { minValue: 1, maxValue: 16 },
 						default: 4,
+						description: 'Bulk requests sent at the same time',
 					},
 					{
 						displayName: 'Re-Enable Reappearing',
@@ -215,8 +228,10 @@ export class ReconcileRemoved implements INodeType {
 		// 1. Every key the source listed.
 		const fetched = new Set<string>();
 		const itemOfKey = new Map<string, number>();
+		// A plain field path (`={{ $json.accountId }}`) is read from the items without an expression per item.
+		const keyOf = itemParameterReader.call(this, 'key', '');
 		items.forEach((_item, itemIndex) => {
-			const key = String(this.getNodeParameter('key', itemIndex, '') ?? '').trim();
+			const key = String(keyOf(itemIndex) ?? '').trim();
 			if (!key) return;
 			fetched.add(key);
 			if (!itemOfKey.has(key)) itemOfKey.set(key, itemIndex);
@@ -286,33 +301,61 @@ export class ReconcileRemoved implements INodeType {
 			);
 		}
 
-		// 5. Write (or not, in a dry run), bounded in parallel; a failed card is reported, not lost.
+		// 5. Write (or not, in a dry run): the status changes go out as bulk PUTs of modify requests,
+		// several at once. A PUT that only modifies can be sent again after a lost answer (the same
+		// values again). Results are matched by position and card ID; a card ESM did not save is
+		// reported as failed, never as removed.
 		const changes = [
 			...plan.remove.map((card) => ({ card, action: 'removed', newStatus: canonicalRemoved, payload: removedPayload })),
 			...plan.reEnable.map((card) => ({ card, action: 'reEnabled', newStatus: activeValue, payload: activePayload! })),
 		];
-		let failed = 0;
-		const results = await mapWithConcurrency(changes, Number(options.concurrency ?? 4), async ({ card, action, newStatus, payload }) => {
-			const json: IDataObject = { key: card.key, dataCardId: card.dataCardId, previousStatus: card.status, newStatus, action, dryRun };
-			if (dryRun) return json;
-			try {
-				const response = await esmApiRequest.call(this, {
-					method: 'PATCH',
-					path: `/dc/${encodeURIComponent(template)}/data/${encodeURIComponent(card.dataCardId)}`,
-					body: { dataCardId: card.dataCardId, data: { [statusAttribute]: payload } },
-				});
-				const problems = cardErrors(response);
-				if (problems.length) throw new NodeOperationError(node, `ESM did not save ${problems.map((problem) => problem.message).join('; ')}`);
-				return json;
-			} catch (error) {
-				failed++;
-				if (!this.continueOnFail()) throw asNodeError(this, error);
-				return { ...json, error: (error as Error).message };
+		const results: IDataObject[] = changes.map(({ card, action, newStatus }) => ({
+			key: card.key,
+			dataCardId: card.dataCardId,
+			previousStatus: card.status,
+			newStatus,
+			action,
+			dryRun,
+		}));
+		const errors: Array<Error | undefined> = new Array(changes.length);
+		const saved: boolean[] = new Array(changes.length).fill(false);
+		if (!dryRun && changes.length) {
+			const batchSize = Math.min(MAX_BATCH_SIZE, Math.max(1, Math.floor(Number(options.batchSize ?? DEFAULT_BULK_BATCH_SIZE)) || DEFAULT_BULK_BATCH_SIZE));
+			const batches: number[][] = [];
+			for (let start = 0; start < changes.length; start += batchSize) {
+				batches.push(Array.from({ length: Math.min(batchSize, changes.length - start) }, (_unused, offset) => start + offset));
 			}
-		});
+			const stopOnFailure = !this.continueOnFail();
+			await mapWithConcurrency(batches, Number(options.concurrency ?? 4), async (batch) => {
+				// Without Continue On Fail the node stops at the first failure: no further batch starts.
+				if (stopOnFailure && errors.some(Boolean)) return;
+				let outcome: BulkCardResult[];
+				try {
+					outcome = await sendBulkBatch.call(this, {
+						template,
+						body: batch.map((index) => ({ dataCardId: changes[index].card.dataCardId, data: { [statusAttribute]: changes[index].payload } })),
+						idempotent: true,
+					});
+				} catch (error) {
+					const nodeError = asNodeError(this, error);
+					for (const index of batch) errors[index] = nodeError;
+					return;
+				}
+				batch.forEach((index, position) => {
+					const result = outcome[position];
+					if (result.ok) saved[index] = true;
+					else errors[index] = result.error;
+				});
+			});
+			errors.forEach((error, index) => {
+				if (error) results[index].error = error.message;
+			});
+		}
+		const failed = errors.filter(Boolean).length;
 		// A record that comes back must be written again (status and all), not skipped as "unchanged":
-		// forget the removed keys in the task's cache (the same static data Task Cache uses).
-		const removedKeys = results.filter((json) => json.action === 'removed' && !json.error && !dryRun).map((json) => String(json.key));
+		// forget the keys of the cards really set to removed in the task's cache (the same static data
+		// Task Cache uses), also when the node stops on a failure below.
+		const removedKeys = changes.filter((change, index) => change.action === 'removed' && saved[index]).map((change) => change.card.key);
 		if (removedKeys.length && options.forgetInTaskCache !== false) {
 			const store = new StaticDataTaskStore(this.getWorkflowStaticData('global'));
 			const state = store.load(taskId);
@@ -323,11 +366,13 @@ export class ReconcileRemoved implements INodeType {
 				store.save(taskId, state);
 			}
 		}
+		const firstError = errors.find(Boolean);
+		if (firstError && !this.continueOnFail()) throw asNodeError(this, firstError);
 
 		// A re-enabled card pairs with the record that reappeared; a removed one has no input record
 		// (that is the point), so it and the summary pair with the first item.
 		const output: INodeExecutionData[] = results.map((json) => ({ json, pairedItem: { item: itemOfKey.get(String(json.key)) ?? 0 } }));
-		output.push({ json: summary(plan, fetched.size, { kind, taskId, dryRun, failed }), pairedItem: { item: 0 } });
+		output.push({ json: summary(plan, fetched.size, results, { kind, taskId, dryRun, failed }), pairedItem: { item: 0 } });
 		return [output];
 	}
 }

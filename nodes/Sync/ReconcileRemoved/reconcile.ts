@@ -67,13 +67,18 @@ export function exceedsLimits(plan: ReconcilePlan, limits: ReconcileLimits): boo
 	return (count > limits.maxCount && percent > limits.maxPercent) || (count >= 2 && percent >= HALF_GONE_PERCENT);
 }
 
-export function summary(plan: ReconcilePlan, fetched: number, extra: IDataObject): IDataObject {
+/**
+ * The run's summary. `removed` and `reEnabled` count the cards ESM saved (in a dry run, the cards
+ * that would change); a card whose write failed counts under `failed` only.
+ */
+export function summary(plan: ReconcilePlan, fetched: number, changes: IDataObject[], extra: IDataObject): IDataObject {
+	const done = (action: string) => changes.filter((change) => change.action === action && !change.error).length;
 	return {
 		summary: true,
 		fetched,
 		activeInEsm: plan.activeInEsm,
-		removed: plan.remove.length,
-		reEnabled: plan.reEnable.length,
+		removed: done('removed'),
+		reEnabled: done('reEnabled'),
 		kept: plan.kept,
 		alreadyRemoved: plan.alreadyRemoved,
 		skippedForeign: plan.foreign,

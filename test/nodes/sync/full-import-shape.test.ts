@@ -123,17 +123,23 @@ function fullImport(records: IDataObject[]): WorkflowJson {
 	};
 }
 
-function esm(cards: ReturnType<typeof person>[], patched: string[]) {
+/** ESM listing these cards; the status writes (bulk PUTs of modify requests) are recorded as `dataCardId=status`. */
+function esm(cards: ReturnType<typeof person>[], written: string[]) {
 	allowLogins();
 	nock(ESM).get(`${API}/dc/person`).optionally().times(5).reply(200, personTemplate);
 	nock(ESM).get(`${API}/dc/person/data`).query(true).optionally().times(5).reply(200, { meta: {}, data: cards });
 	nock(ESM)
-		.patch(/\/dc\/person\/data\/\d+$/)
+		.put(`${API}/dc/person/data`)
 		.optionally()
 		.times(10)
-		.reply(200, (uri) => {
-			patched.push(uri.split('/').pop()!);
-			return { meta: {}, dataCard: { dataCardId: uri.split('/').pop() } };
+		.reply(200, (_uri, body) => {
+			const batch = body as Array<{ dataCardId: string; data: { accountStatus: { values: Array<{ value: string }> } } }>;
+			for (const entry of batch) {
+				expect(Object.keys(entry).sort()).toEqual(['data', 'dataCardId']);
+				expect(Object.keys(entry.data)).toEqual(['accountStatus']);
+				written.push(`${entry.dataCardId}=${entry.data.accountStatus.values[0].value}`);
+			}
+			return { meta: {}, data: batch.map((entry) => ({ dataCard: { dataCardId: entry.dataCardId }, errors: [] })) };
 		});
 }
 
@@ -148,7 +154,7 @@ it('reconciles on the full fetched set, also on an unchanged re-run where the lo
 	const first = await harness.runWorkflow({ workflow: fullImport(users), mode: 'trigger', startItems: [{ json: {} }] });
 	expect(first.error).toBeUndefined();
 	expect(written).toEqual(['u-1', 'u-2']);
-	expect(firstPatched).toEqual(['3']);
+	expect(firstPatched).toEqual(['3=Deleted']);
 	expect(first.json('Reconcile Removed').at(-1)).toMatchObject({ summary: true, fetched: 2, removed: 1 });
 
 	nock.cleanAll();
@@ -159,7 +165,7 @@ it('reconciles on the full fetched set, also on an unchanged re-run where the lo
 	expect(second.error).toBeUndefined();
 	expect(written).toEqual([]);
 	expect(second.executedNodes).not.toContain('Load');
-	expect(secondPatched).toEqual(['4']);
+	expect(secondPatched).toEqual(['4=Deleted']);
 	expect(second.json('Reconcile Removed').at(-1)).toMatchObject({ summary: true, fetched: 2, removed: 1, alreadyRemoved: 1 });
 
 	// u-2 disappears from Jira (its card is removed), then comes back: it is written again, not skipped.

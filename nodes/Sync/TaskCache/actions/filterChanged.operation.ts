@@ -6,7 +6,7 @@ import { syncClock } from '../../clock';
 import { fingerprint } from '../../fingerprint';
 import { clearIsDue, parseClearHours } from '../../state/autoClear';
 import { entryKey, syncedOf, withPending } from '../../state/taskState';
-import { itemKey, keyParameter, openTask } from './task';
+import { itemKeys, keyParameter, openTask } from './task';
 
 const properties: INodeProperties[] = [
 	keyParameter,
@@ -75,18 +75,22 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	task.state.lastClear ??= now.toISOString();
 
 	const selected = this.getNodeParameter('fingerprintFields', 0, 'all') === 'selected';
+	const fieldList = (value: unknown) =>
+		String(value ?? '')
+			.split(',')
+			.map((field) => field.trim())
+			.filter(Boolean);
+	// A fixed field list (no expression) is the same for every item: read it once.
+	const rawFields = this.getNode().parameters?.fields;
+	const fixedFields = selected && !(typeof rawFields === 'string' && rawFields.startsWith('=')) ? fieldList(this.getNodeParameter('fields', 0, '')) : undefined;
+	const keyOf = itemKeys.call(this);
 	const changed: INodeExecutionData[] = [];
 	const unchanged: INodeExecutionData[] = [];
 	const seenThisRun = new Map<string, string>();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			const key = entryKey(itemKey.call(this, itemIndex));
-			const fields = selected
-				? String(this.getNodeParameter('fields', itemIndex, ''))
-						.split(',')
-						.map((field) => field.trim())
-						.filter(Boolean)
-				: undefined;
+			const key = entryKey(keyOf(itemIndex));
+			const fields = selected ? (fixedFields ?? fieldList(this.getNodeParameter('fields', itemIndex, ''))) : undefined;
 			const print = fingerprint(items[itemIndex].json, fields);
 			const entry = task.state.entries[key];
 			// Across runs only what was synced counts: a pending value means the write never

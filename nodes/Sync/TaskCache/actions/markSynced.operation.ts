@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { asNodeError, failedItem } from '../../../shared/execute';
 import { entryKey, promote } from '../../state/taskState';
-import { hasError, itemKey, keyParameter, openTask } from './task';
+import { hasError, itemKeys, keyParameter, openTask } from './task';
 
 const properties: INodeProperties[] = [
 	{
@@ -22,13 +22,14 @@ export const description = updateDisplayOptions({ show: { operation: ['markSynce
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const task = openTask.call(this);
+	const keyOf = itemKeys.call(this);
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const item = items[itemIndex];
 		output.push({ json: item.json, binary: item.binary, pairedItem: { item: itemIndex } });
 		if (hasError(item.json)) continue;
 		try {
-			const key = entryKey(itemKey.call(this, itemIndex));
+			const key = entryKey(keyOf(itemIndex));
 			const promoted = promote(task.state.entries[key]);
 			if (promoted !== undefined) task.state.entries[key] = promoted;
 		} catch (error) {

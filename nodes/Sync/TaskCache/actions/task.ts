@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { requiredString } from '../../../shared/parameters';
+import { itemParameterReader, requiredString } from '../../../shared/parameters';
 import { StaticDataTaskStore, type TaskState } from '../../state/taskState';
 
 export const taskIdParameter: INodeProperties = {
@@ -47,16 +47,23 @@ export function openTask(this: IExecuteFunctions): OpenTask {
 	return { taskId, state, save: () => store.save(taskId, state) };
 }
 
-/** The key of an item, from the Key expression; an empty key is an error naming the item. */
-export function itemKey(this: IExecuteFunctions, itemIndex: number): string {
-	const raw = this.getNodeParameter('key', itemIndex, '') as unknown;
-	const key = raw === undefined || raw === null ? '' : String(raw).trim();
-	if (!key) {
-		throw new NodeOperationError(this.getNode(), 'Key is empty for this item: the Key expression must give the record’s stable key', {
-			itemIndex,
-		});
-	}
-	return key;
+/**
+ * The key of each item, from the Key expression; an empty key is an error naming the item. A key
+ * that is a plain field path (`={{ $json.accountId }}`) is read from the item without evaluating an
+ * expression per item (same result as the engine: see itemParameterReader).
+ */
+export function itemKeys(this: IExecuteFunctions): (itemIndex: number) => string {
+	const read = itemParameterReader.call(this, 'key', '');
+	return (itemIndex) => {
+		const raw = read(itemIndex);
+		const key = raw === undefined || raw === null ? '' : String(raw).trim();
+		if (!key) {
+			throw new NodeOperationError(this.getNode(), 'Key is empty for this item: the Key expression must give the record’s stable key', {
+				itemIndex,
+			});
+		}
+		return key;
+	};
 }
 
 export function hasError(json: IDataObject): boolean {

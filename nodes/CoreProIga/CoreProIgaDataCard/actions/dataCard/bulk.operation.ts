@@ -5,11 +5,11 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { mapWithConcurrency } from '../../../../shared/concurrency';
 import { asNodeError, failedItem } from '../../../../shared/execute';
 import { requiredString } from '../../../../shared/parameters';
+import { sendBulkBatch, type BulkCardRequest } from '../../../bulk';
 import { cardsByKeys } from '../../../cards';
 import { eqlString } from '../../../eql';
 import { getTemplate } from '../../../metadata';
-import { esmApiRequest } from '../../../transport';
-import { cardErrors, simplifyCard, toEsmData, type EsmTemplate } from '../../../values';
+import { simplifyCard, toEsmData, type EsmTemplate } from '../../../values';
 import {
 	attributeParameters,
 	folderParameter,
@@ -95,12 +95,6 @@ async function existingCards(
 	return found;
 }
 
-function describeResult(result: IDataObject): string {
-	return cardErrors({ errors: result.errors })
-		.map((error) => error.message)
-		.join('; ');
-}
-
 /**
  * Bulk upsert: converts every item, finds existing cards by the match attribute without EQL IN,
  * then writes creates and updates through PUT /dc/{template}/data in batches, several at once.
@@ -184,11 +178,12 @@ export async function executeBatch(this: IExecuteFunctions): Promise<INodeExecut
 	const batches: Entry[][] = [];
 	for (let start = 0; start < writable.length; start += batchSize) batches.push(writable.slice(start, start + batchSize));
 	await mapWithConcurrency(batches, Number(options.concurrency ?? 4), async (batch) => {
-		const body = batch.map((entry) => (entry.dataCardId ? { dataCardId: entry.dataCardId, data: entry.data } : { folderCode: folder, data: entry.data }));
+		const body: BulkCardRequest[] = batch.map((entry) =>
+			entry.dataCardId ? { dataCardId: entry.dataCardId, data: entry.data } : { folderCode: folder, data: entry.data },
+		);
 		try {
-			const response = (await esmApiRequest.call(this, {
-				method: 'PUT',
-				path: `/dc/${encodeURIComponent(templateCode)}/data`,
+			const results = await sendBulkBatch.call(this, {
+				template: templateCode,
 				body,
 				// Creates in the batch make a blind resend unsafe (duplicates): see verifyAfterFailure.
 				idempotent: false,
@@ -211,28 +206,13 @@ export async function executeBatch(this: IExecuteFunctions): Promise<INodeExecut
 							},
 						}
 					: {}),
-			})) as IDataObject;
-			const results = (response.data as IDataObject[] | undefined) ?? [];
-			if (results.length !== batch.length) {
-				throw new NodeOperationError(
-					this.getNode(),
-					`ESM answered ${results.length} results for a batch of ${batch.length} cards: the results cannot be matched to the items`,
-				);
-			}
+			});
 			batch.forEach((entry, position) => {
 				const result = results[position];
-				const id = String((result.dataCard as IDataObject | undefined)?.dataCardId ?? '');
-				const problems = describeResult(result);
-				if (problems) return fail(entry.itemIndex, new NodeOperationError(this.getNode(), `ESM did not save ${problems}`));
-				if (!id || (entry.dataCardId && id !== entry.dataCardId)) {
-					return fail(
-						entry.itemIndex,
-						new NodeOperationError(this.getNode(), `ESM's result at position ${position} names card ${id || 'none'}, not the card sent (${entry.dataCardId ?? 'new'})`),
-					);
-				}
+				if (!result.ok) return fail(entry.itemIndex, result.error);
 				outcomes[entry.itemIndex] = {
 					ok: true,
-					json: { dataCardId: id, templateCode, action: entry.dataCardId ? 'updated' : 'created', ...(matchAttribute ? { [matchAttribute]: entry.key } : {}) },
+					json: { dataCardId: result.dataCardId, templateCode, action: entry.dataCardId ? 'updated' : 'created', ...(matchAttribute ? { [matchAttribute]: entry.key } : {}) },
 				};
 			});
 		} catch (error) {
