@@ -10,6 +10,10 @@ import { canonicalJson, shortHash } from './fingerprint';
 export interface SyncMarker {
 	origin: string;
 	fingerprint: string;
+	/** When the marker was written (ms, the writing n8n's clock): of two markers, the later one is the last sync. */
+	at?: number;
+	/** One short print per guarded field and value as synced: tells WHICH fields changed since the last sync. */
+	fieldPrints?: string[];
 }
 
 /**
@@ -46,15 +50,38 @@ export function guardFingerprint(record: Record<string, unknown>, fields: string
 	return shortHash(canonicalJson(subject));
 }
 
+/**
+ * The print of one field's value, named by the field so that a marker's prints form a set that any
+ * field list can be checked against. 36 bits: a collision needs two values of one field on one record.
+ */
+export function fieldPrint(field: string, value: unknown): string {
+	return shortHash(`${field}\u0000${canonicalJson(normalizeGuardValue(value))}`).slice(0, 6);
+}
+
+/** The marker for a record as written now: its fingerprint, the time, and a print per guarded field. */
+export function markerFor(origin: string, record: Record<string, unknown>, fields: string[], at: number): SyncMarker {
+	return { origin, fingerprint: guardFingerprint(record, fields), at, fieldPrints: fields.map((field) => fieldPrint(field, record[field])) };
+}
+
+/** `origin:fingerprint`, followed by `.time.print.print…` when the marker carries per-field prints. */
 export function formatMarker(marker: SyncMarker): string {
-	return `${marker.origin}:${marker.fingerprint}`;
+	const perField = marker.fieldPrints?.length && marker.at !== undefined ? `.${marker.at.toString(36)}.${marker.fieldPrints.join('.')}` : '';
+	return `${marker.origin}:${marker.fingerprint}${perField}`;
+}
+
+function readFingerprint(origin: string, text: string): SyncMarker | undefined {
+	const [fingerprint, at, ...fieldPrints] = text.split('.');
+	if (!fingerprint) return undefined;
+	const time = at === undefined ? Number.NaN : parseInt(at, 36);
+	if (!fieldPrints.length || !Number.isFinite(time) || fieldPrints.some((print) => !print)) return { origin, fingerprint };
+	return { origin, fingerprint, at: time, fieldPrints };
 }
 
 /** Reads a marker as stored (`origin:fingerprint`, or `{origin, fingerprint}` from a JSON property); anything else is no marker. */
 export function parseMarker(raw: unknown): SyncMarker | undefined {
 	if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
 		const { origin, fingerprint } = raw as Record<string, unknown>;
-		if (typeof fingerprint === 'string' && fingerprint) return { origin: typeof origin === 'string' ? origin : '', fingerprint };
+		if (typeof fingerprint === 'string' && fingerprint) return readFingerprint(typeof origin === 'string' ? origin : '', fingerprint);
 		return undefined;
 	}
 	if (Array.isArray(raw)) return parseMarker(raw[0]);
@@ -62,7 +89,7 @@ export function parseMarker(raw: unknown): SyncMarker | undefined {
 	const text = raw.trim();
 	const colon = text.lastIndexOf(':');
 	if (colon <= 0 || colon === text.length - 1) return undefined;
-	return { origin: text.slice(0, colon), fingerprint: text.slice(colon + 1) };
+	return readFingerprint(text.slice(0, colon), text.slice(colon + 1));
 }
 
 /**
@@ -88,20 +115,26 @@ export function isEcho(
 
 export type ConflictRule = 'later' | 'thisWrite' | 'counterpart';
 
-export type StampDecision =
-	| { action: 'write'; overwrites?: 'counterpartEdit' }
-	| { action: 'inSync' }
-	| { action: 'conflictLost' };
+/** A field both sides changed since the last sync, and whose value was kept. */
+export interface FieldConflict {
+	field: string;
+	kept: 'this write' | 'target';
+	value: unknown;
+	targetValue: unknown;
+}
 
-/**
- * What to do with a write, given the target record as it is now (the counterpart):
- * - it already holds these values: nothing to write (this also ends the round trip of a change);
- * - a person changed it since the last sync in either direction (its fields give neither its own
- *   marker's fingerprint nor the one the source record received from it) while this record changed
- *   too: a genuine concurrent edit, decided by the rule; the loser is reported;
- * - otherwise write.
- */
-export function decideStamp(options: {
+export type StampDecision =
+	| {
+			action: 'write';
+			overwrites?: 'counterpartEdit';
+			/** Per-field decisions: the record to write, holding the target's value for every field the target keeps. */
+			record?: Record<string, unknown>;
+			conflicts?: FieldConflict[];
+	  }
+	| { action: 'inSync' }
+	| { action: 'conflictLost'; conflicts?: FieldConflict[] };
+
+export interface StampInput {
 	fields: string[];
 	record: Record<string, unknown>;
 	counterpart?: Record<string, unknown>;
@@ -109,11 +142,95 @@ export function decideStamp(options: {
 	/** The marker of the record this write comes from: what it last received from the counterpart's side. */
 	sourceMarker?: SyncMarker;
 	rule: ConflictRule;
+	/** A rule per field, for fields that do not follow `rule`. */
+	fieldRules?: Record<string, ConflictRule>;
 	modifiedAt?: number;
 	counterpartModifiedAt?: number;
-}): StampDecision {
-	const { fields, record, counterpart, counterpartMarker, sourceMarker, rule } = options;
+}
+
+/**
+ * What to do with a write, given the target record as it is now (the counterpart). When the markers
+ * carry per-field prints, each field is decided on its own (a three-way merge against the last sync);
+ * markers written before per-field prints existed are decided for the record as a whole.
+ */
+export function decideStamp(options: StampInput): StampDecision {
+	const { counterpart, counterpartMarker, sourceMarker } = options;
 	if (!counterpart) return { action: 'write' };
+	const markers = [counterpartMarker, sourceMarker].filter((marker): marker is SyncMarker => marker !== undefined);
+	if (markers.length && markers.every((marker) => marker.fieldPrints?.length)) return decideFields(options, counterpart, markers);
+	return decideRecord(options, counterpart);
+}
+
+function thisSideWins(rule: ConflictRule, options: StampInput): boolean {
+	return (
+		rule === 'thisWrite' ||
+		(rule === 'later' && (options.modifiedAt ?? Number.NEGATIVE_INFINITY) >= (options.counterpartModifiedAt ?? Number.NEGATIVE_INFINITY))
+	);
+}
+
+/**
+ * The values of the last sync, as prints. A marker holds the values its write came from, so the later
+ * of the two markers is the state both sides last agreed on (a field the target kept in that write
+ * differs from it and so still counts as the target's change). Without both times, a value either
+ * marker holds counts as synced.
+ */
+function lastSynced(markers: SyncMarker[]): Set<string> {
+	const [first, second] = markers;
+	if (!second) return new Set(first.fieldPrints);
+	if (first.at !== undefined && second.at !== undefined && first.at !== second.at) {
+		return new Set((first.at > second.at ? first : second).fieldPrints);
+	}
+	return new Set([...(first.fieldPrints ?? []), ...(second.fieldPrints ?? [])]);
+}
+
+/**
+ * Per field: equal values need nothing; a field only this side changed is written; a field only the
+ * target changed keeps the target's value (it travels the other way); a field both changed is decided
+ * by its rule and reported. A field both sides hold as synced yet differently was set back to an
+ * earlier value on one side (A -> B -> A): the later-modified side wins, unreported when both times
+ * are known.
+ */
+function decideFields(options: StampInput, counterpart: Record<string, unknown>, markers: SyncMarker[]): StampDecision {
+	const { fields, record } = options;
+	const synced = lastSynced(markers);
+	const merged: Record<string, unknown> = { ...record };
+	const conflicts: FieldConflict[] = [];
+	let writesSomething = false;
+	for (const field of fields) {
+		const value = record[field];
+		const targetValue = counterpart[field];
+		const here = fieldPrint(field, value);
+		const there = fieldPrint(field, targetValue);
+		if (here === there) continue;
+		const changedHere = !synced.has(here);
+		const changedThere = !synced.has(there);
+		let keepHere: boolean;
+		if (changedHere !== changedThere) {
+			keepHere = changedHere;
+		} else {
+			const rule = options.fieldRules?.[field] ?? options.rule;
+			const bothTimes = options.modifiedAt !== undefined && options.counterpartModifiedAt !== undefined;
+			keepHere = thisSideWins(!changedHere && bothTimes ? 'later' : rule, options);
+			if (changedHere || !bothTimes) conflicts.push({ field, kept: keepHere ? 'this write' : 'target', value, targetValue });
+		}
+		if (keepHere) writesSomething = true;
+		else merged[field] = targetValue;
+	}
+	if (!writesSomething) return conflicts.length ? { action: 'conflictLost', conflicts } : { action: 'inSync' };
+	const overwrites = conflicts.some((conflict) => conflict.kept === 'this write');
+	return { action: 'write', record: merged, conflicts, ...(overwrites ? { overwrites: 'counterpartEdit' as const } : {}) };
+}
+
+/**
+ * The decision for markers without per-field prints:
+ * - the target already holds these values: nothing to write (this also ends the round trip of a change);
+ * - a person changed it since the last sync in either direction (its fields give neither its own
+ *   marker's fingerprint nor the one the source record received from it) while this record changed
+ *   too: a genuine concurrent edit, decided by the rule; the loser is reported;
+ * - otherwise write.
+ */
+function decideRecord(options: StampInput, counterpart: Record<string, unknown>): StampDecision {
+	const { fields, record, counterpartMarker, sourceMarker, rule } = options;
 	const print = guardFingerprint(record, fields);
 	const counterpartPrint = guardFingerprint(counterpart, fields);
 	if (print === counterpartPrint) return { action: 'inSync' };
@@ -134,10 +251,7 @@ export function decideStamp(options: {
 		return options.modifiedAt >= options.counterpartModifiedAt ? { action: 'write' } : { action: 'inSync' };
 	}
 	if (!editedThere && !setBack) return { action: 'write' };
-	const thisWins =
-		rule === 'thisWrite' ||
-		(rule === 'later' && (options.modifiedAt ?? Number.NEGATIVE_INFINITY) >= (options.counterpartModifiedAt ?? Number.NEGATIVE_INFINITY));
-	return thisWins ? { action: 'write', overwrites: 'counterpartEdit' } : { action: 'conflictLost' };
+	return thisSideWins(rule, options) ? { action: 'write', overwrites: 'counterpartEdit' } : { action: 'conflictLost' };
 }
 
 /** Milliseconds of a modified time given as ISO text, epoch number or Date; undefined when absent or unreadable. */

@@ -475,6 +475,59 @@ describe('a concurrent edit of one card on both sides', () => {
 	});
 });
 
+describe('concurrent edits of different fields of one card', () => {
+	it('are merged: each side keeps its own change and receives the other, with no conflict reported', async () => {
+		const rig = await startScenario(template);
+		try {
+			await rig.runScheduled(template);
+			await settle(rig);
+			const esm1 = personIn(esmLocal, () => undefined);
+			const esm2 = personIn(esmRemote, () => undefined);
+			// The copy written back to ESM2 once, so both sides carry a marker.
+			localClock += SECOND;
+			await esm1.edit((await byKey(esmLocal, 'RAPP-000005')).id, { description: 'RAPP-000005: first change in ESM1' });
+			await settle(rig);
+			summaryOf(await rig.runScheduled(template));
+			await settle(rig);
+			rig.calls.splice(0);
+			await takeWrites(esmLocal.url);
+			await takeWrites(esmRemote.url);
+
+			// Within one cycle: ESM2's person sets the status at :01, ESM1's person the description at :02.
+			const base = Math.max(localClock, remoteClock) + 60 * SECOND;
+			remoteClock = base + 1 * SECOND;
+			await esm2.edit((await byKey(esmRemote, 'RAPP-000005')).id, { status: 'Retired' });
+			localClock = base + 2 * SECOND;
+			await esm1.edit((await byKey(esmLocal, 'RAPP-000005')).id, { description: 'RAPP-000005: owner team renamed' });
+			expect((await settle(rig)).quiet).toBe(true);
+			expect(rig.calls.splice(0).map((answer) => answer.body)).toEqual([
+				expect.objectContaining({ written: true, efecte_id: 'RAPP-000005', conflict: null }),
+			]);
+			// ESM2 took the description and kept its person's status.
+			expect(synced(await byKey(esmRemote, 'RAPP-000005'))).toMatchObject({ description: 'RAPP-000005: owner team renamed', status: 'Retired' });
+			expect(await takeWrites(esmRemote.url)).toEqual({ [PATCH]: 2 });
+
+			// The scheduled run carries ESM2's status to ESM1; ESM1's rule then calls with our own write: an echo.
+			const summary = summaryOf(await rig.runScheduled(template));
+			expect((await settle(rig)).quiet).toBe(true);
+			expect(summary).toMatchObject({ status: 'completed', loaded: 1, updated: 1, conflicts: 0, failed: 0 });
+			expect(rig.calls.splice(0).map((answer) => (answer.body as { skipped?: string }).skipped)).toEqual(['echo']);
+			expect(synced(await byKey(esmLocal, 'RAPP-000005'))).toMatchObject({ description: 'RAPP-000005: owner team renamed', status: 'Retired' });
+			await expectBothSidesAgree();
+
+			// ESM1: its person's edit and the one bulk write of the status.
+			expect(await takeWrites(esmLocal.url)).toEqual({ [PATCH]: 1, [PUT]: 1 });
+
+			// Settled: another run writes nothing.
+			expect(summaryOf(await rig.runScheduled(template))).toMatchObject({ loaded: 0, conflicts: 0 });
+			await settle(rig);
+			expect({ esm1: await takeWrites(esmLocal.url), esm2: await takeWrites(esmRemote.url) }).toEqual({ esm1: {}, esm2: {} });
+		} finally {
+			await rig.stop();
+		}
+	});
+});
+
 describe('the webhook', () => {
 	const deliver = async (body: unknown) => {
 		const result = await harness.runWorkflow({ workflow: template, mode: 'webhook', startNode: 'ESM1 Application Changed', webhook: { headers: { ...WEBHOOK_HEADERS }, body } });

@@ -257,6 +257,7 @@ describe('concurrent edit of one ticket on both sides within one cycle', () => {
 				action: 'none',
 				conflict: {
 					kept: 'ESM2',
+					fields: [{ field: 'description', kept: 'target', value: 'No video on the left screen', targetValue: 'No video: the USB-C cable is broken' }],
 					message: 'Both records were edited by people since the last sync: the target’s edit was kept and this change was not written',
 					esm2: expect.objectContaining({ description: 'No video: the USB-C cable is broken' }),
 					notWritten: { subject: 'Dock', description: 'No video on the left screen', priority: '3 - Medium' },
@@ -306,6 +307,7 @@ describe('concurrent edit of one ticket on both sides within one cycle', () => {
 				marker: expect.stringMatching(/^esm1:/),
 				conflict: {
 					kept: 'ESM1',
+					fields: [{ field: 'description', kept: 'this write', value: 'No video on the left screen', targetValue: 'No video: the USB-C cable is broken' }],
 					message: 'Both records were edited by people since the last sync: this change was written over the target’s edit',
 					esm2Before: expect.objectContaining({ description: 'No video: the USB-C cable is broken' }),
 				},

@@ -689,7 +689,7 @@ describe('the proof: 50 cycles of people editing both sides, all four workflows 
 		expect(await sidesAgree(world.pairs)).toEqual([]);
 	});
 
-	it('a concurrent edit of one ticket on both sides is decided by the later modification, and the other change is reported', async () => {
+	it('a concurrent edit of one field on both sides is decided by the later modification and the other change reported; edits of different fields are merged', async () => {
 		const { rig } = world;
 		const pair = world.pairs[0];
 		let t = START + (ACTIVE_CYCLES + QUIET_CYCLES + 1) * CYCLE;
@@ -740,6 +740,7 @@ describe('the proof: 50 cycles of people editing both sides, all four workflows 
 					conflict: {
 						kept: 'esm',
 						lost: 'jira',
+						fields: [{ field: 'summary', kept: 'this write', value: 'Keyboard replaced (ESM)', targetValue: 'Keyboard: keys F1-F4 dead (Jira)' }],
 						message: expect.stringMatching(/edited by people since the last sync: this change was written over the target’s edit/),
 						esm: expect.objectContaining({ summary: 'Keyboard replaced (ESM)', updated: new Date(t + 2 * MINUTE).toISOString().replace('.000Z', 'Z') }),
 						jira: expect.objectContaining({ summary: 'Keyboard: keys F1-F4 dead (Jira)', updated: expect.stringMatching(/^2026-/) }),
@@ -774,6 +775,7 @@ describe('the proof: 50 cycles of people editing both sides, all four workflows 
 					conflict: {
 						kept: 'jira',
 						lost: 'esm',
+						fields: [{ field: 'summary', kept: 'target', value: 'Keyboard still broken (ESM)', targetValue: 'Keyboard works again (Jira)' }],
 						message: expect.stringMatching(/the target’s edit was kept and this change was not written/),
 						esm: expect.objectContaining({ summary: 'Keyboard still broken (ESM)' }),
 						jira: expect.objectContaining({ summary: 'Keyboard works again (Jira)' }),
@@ -789,6 +791,7 @@ describe('the proof: 50 cycles of people editing both sides, all four workflows 
 				dataCardId: pair.cardId,
 				kept: 'jira',
 				lost: 'esm',
+				fields: [{ field: 'summary', kept: 'this write', value: 'Keyboard works again (Jira)', targetValue: 'Keyboard still broken (ESM)' }],
 				message: expect.stringMatching(/this change was written over the target’s edit/),
 				jira: expect.objectContaining({ summary: 'Keyboard works again (Jira)' }),
 				esm: expect.objectContaining({ summary: 'Keyboard still broken (ESM)', updated: new Date(t + MINUTE).toISOString().replace('.000Z', 'Z') }),
@@ -796,6 +799,38 @@ describe('the proof: 50 cycles of people editing both sides, all four workflows 
 		]);
 		expect(await fieldsOf()).toMatchObject({ esm: { summary: 'Keyboard works again (Jira)' }, jira: { summary: 'Keyboard works again (Jira)' } });
 		expect(minus((await writes()).esm, { [ESM_PATCH]: 1 })).toEqual({ [ESM_PATCH]: 1 });
+
+		// 3. Within one cycle the agent edits the description, the ESM user the summary: different
+		// fields, so no conflict: each side's change reaches the other, nothing is reported.
+		t += CYCLE;
+		at(t + MINUTE);
+		await jiraAgent.edit(pair.key, { description: adfOf('Keys replaced by the vendor (Jira).') });
+		at(t + 2 * MINUTE);
+		calls = rig.calls.length;
+		await esmUser().edit('incident', pair.cardId, { subject: 'Keyboard: vendor visit booked (ESM)' });
+		await rig.settle([esm.url]);
+		const merge = rig.calls.slice(calls);
+		// Written to Jira: ESM's summary with the issue's own description; no conflict in the answer.
+		expect(merge).toEqual([
+			{
+				path: FIELDS_PATH,
+				statusCode: 200,
+				body: expect.objectContaining({
+					issueKey: pair.key,
+					written: true,
+					fields: expect.objectContaining({ summary: 'Keyboard: vendor visit booked (ESM)', description: 'Keys replaced by the vendor (Jira).' }),
+				}),
+			},
+		]);
+		expect((merge[0].body as Record<string, unknown>).conflict).toBeUndefined();
+		// The issue got the ESM summary and kept its own description.
+		expect((await fieldsOf()).jira).toEqual({ summary: 'Keyboard: vendor visit booked (ESM)', description: 'Keys replaced by the vendor (Jira).' });
+		const third = await sync(t + 5 * MINUTE);
+		expect(third).toMatchObject({ changed: 1, loaded: 1, conflicts: 0, conflictReports: [], failed: 0 });
+		const merged = { summary: 'Keyboard: vendor visit booked (ESM)', description: 'Keys replaced by the vendor (Jira).' };
+		expect(await fieldsOf()).toEqual({ esm: merged, jira: merged });
+		// Each side received one write (besides its person's own edit).
+		expect(await writes()).toEqual({ jira: { [JIRA_EDIT]: 2 }, esm: { [ESM_PATCH]: 2 } });
 
 		// Quiet afterwards.
 		await sync(t + CYCLE + 5 * MINUTE);

@@ -99,7 +99,16 @@ export async function startSyncRig(harness: WorkflowHarness, workflows: Workflow
 		async settle(esmUrls, maxRounds = 25) {
 			let seen = -1;
 			for (let round = 1; round <= maxRounds; round++) {
-				const deliveries = await Promise.all(esmUrls.map(async (url) => (await call(`${url}/__admin/webhook-deliveries?wait=true`)) as unknown[]));
+				// An endless chain (each call's write fires the next call) never lets an ESM go idle: after
+				// SETTLE_ROUND_MS without idling the round counts as not quiet instead of waiting forever.
+				let timer: NodeJS.Timeout | undefined;
+				const idle = Promise.all(esmUrls.map(async (url) => (await call(`${url}/__admin/webhook-deliveries?wait=true`)) as unknown[]));
+				const deliveries = await Promise.race([idle, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), SETTLE_ROUND_MS)))]);
+				clearTimeout(timer);
+				if (!deliveries) {
+					idle.catch(() => undefined);
+					return { rounds: round, quiet: false };
+				}
 				await queue;
 				const total = deliveries.reduce((sum, list) => sum + list.length, 0);
 				if (total === seen && pending === 0) return { rounds: round, quiet: true };
@@ -129,6 +138,9 @@ export const writeCount = (writes: Record<string, number>): number => Object.val
  * (nothing is an echo any more) and Stamp has no counterpart (every write goes out). The proof
  * tests run the same cycles with it to show that they would catch a loop.
  */
+/** How long one settle round waits for the emulators' webhook deliveries to finish. */
+const SETTLE_ROUND_MS = 15_000;
+
 export function withoutLoopGuard(workflow: WorkflowJson): WorkflowJson {
 	const copy = JSON.parse(JSON.stringify(workflow)) as WorkflowJson;
 	for (const node of copy.nodes as Array<WebhookNode & { parameters: Record<string, unknown> }>) {

@@ -1,4 +1,4 @@
-import { decideStamp, formatMarker, guardFingerprint, isEcho, normalizeGuardValue, parseMarker, parseModifiedAt } from '../../nodes/Sync/loopGuard';
+import { decideStamp, formatMarker, guardFingerprint, isEcho, markerFor, normalizeGuardValue, parseMarker, parseModifiedAt } from '../../nodes/Sync/loopGuard';
 
 const FIELDS = ['subject', 'description', 'status'];
 
@@ -118,5 +118,92 @@ describe('stamp decision', () => {
 		expect(parseModifiedAt(new Date(7))).toBe(7);
 		expect(parseModifiedAt('')).toBeUndefined();
 		expect(parseModifiedAt('yesterday-ish')).toBeUndefined();
+	});
+});
+
+describe('per-field decisions (markers with per-field prints)', () => {
+	const synced = { subject: 'Printer down', description: 'Floor 2', status: '01 - New' };
+	// The last sync wrote `synced` from ESM into Jira at t=1000: Jira's marker holds ESM's values.
+	const targetMarker = markerFor('esm', synced, FIELDS, 1000);
+	const decide = (record: Record<string, unknown>, counterpart: Record<string, unknown>, extra: Partial<Parameters<typeof decideStamp>[0]> = {}) =>
+		decideStamp({ fields: FIELDS, record, counterpart, counterpartMarker: targetMarker, rule: 'later', ...extra });
+
+	it('round-trips the per-field marker, which still starts with origin:fingerprint', () => {
+		const text = formatMarker(targetMarker);
+		expect(text.startsWith(`esm:${guardFingerprint(synced, FIELDS)}.`)).toBe(true);
+		expect(parseMarker(text)).toEqual(targetMarker);
+		expect(parseMarker({ origin: 'esm', fingerprint: text.slice(4) })).toEqual(targetMarker);
+		// A record whose fields still give the fingerprint is an echo, as with a plain marker.
+		expect(isEcho(synced, FIELDS, parseMarker(text))).toBe(true);
+	});
+
+	it('merges edits of different fields on the two sides: no conflict, the target keeps its own change', () => {
+		const esm = { ...synced, description: 'Floor 2, room 210' };
+		const jira = { ...synced, status: '02 - Solving' };
+		expect(decide(esm, jira)).toEqual({ action: 'write', record: { ...esm, status: '02 - Solving' }, conflicts: [] });
+	});
+
+	it('writes nothing when only the target changed', () => {
+		expect(decide(synced, { ...synced, status: '02 - Solving' })).toEqual({ action: 'inSync' });
+	});
+
+	it('decides a field changed on both sides by its rule and reports it; the other fields still merge', () => {
+		const esm = { ...synced, description: 'ESM text', subject: 'Printer down (ESM)' };
+		const jira = { ...synced, description: 'Jira text', status: '02 - Solving' };
+		const esmLater = decide(esm, jira, { modifiedAt: 2, counterpartModifiedAt: 1 });
+		expect(esmLater).toEqual({
+			action: 'write',
+			overwrites: 'counterpartEdit',
+			record: { ...esm, status: '02 - Solving' },
+			conflicts: [{ field: 'description', kept: 'this write', value: 'ESM text', targetValue: 'Jira text' }],
+		});
+		const jiraLater = decide(esm, jira, { modifiedAt: 1, counterpartModifiedAt: 2 });
+		expect(jiraLater).toEqual({
+			action: 'write',
+			record: { ...esm, description: 'Jira text', status: '02 - Solving' },
+			conflicts: [{ field: 'description', kept: 'target', value: 'ESM text', targetValue: 'Jira text' }],
+		});
+		// A field rule overrides the general rule for its field only.
+		const fieldRule = decide(esm, jira, { modifiedAt: 2, counterpartModifiedAt: 1, fieldRules: { description: 'counterpart' } });
+		expect(fieldRule).toMatchObject({ action: 'write', conflicts: [{ field: 'description', kept: 'target' }] });
+		// Only a conflicting field changed here and it lost: nothing is written, the loss is reported.
+		expect(decide({ ...synced, description: 'ESM text' }, jira, { rule: 'counterpart' })).toEqual({
+			action: 'conflictLost',
+			conflicts: [{ field: 'description', kept: 'target', value: 'ESM text', targetValue: 'Jira text' }],
+		});
+	});
+
+	it('takes the later of the two markers as the last sync', () => {
+		// Jira changed the status and that reached ESM later (t=2000): ESM's marker holds Jira's values.
+		const afterBack = { ...synced, status: '02 - Solving' };
+		const sourceMarker = markerFor('jira', afterBack, FIELDS, 2000);
+		// A person in ESM now sets the status back: a change of ESM's, written without a conflict.
+		const esm = { ...afterBack, status: '01 - New' };
+		expect(decide(esm, afterBack, { sourceMarker, rule: 'counterpart' })).toEqual({ action: 'write', record: esm, conflicts: [] });
+		// With the times equal (or missing), both markers' values count as synced: the set-back is then
+		// decided by the modified times, unreported.
+		const tie = { ...sourceMarker, at: 1000 };
+		expect(decide(esm, afterBack, { sourceMarker: tie, modifiedAt: 5, counterpartModifiedAt: 4 })).toEqual({ action: 'write', record: esm, conflicts: [] });
+		expect(decide(esm, afterBack, { sourceMarker: tie, modifiedAt: 4, counterpartModifiedAt: 5 })).toEqual({ action: 'inSync' });
+	});
+
+	it('a field the target kept in a merged write still travels back, and then settles', () => {
+		// ESM -> Jira wrote ESM's description but kept Jira's status; Jira's marker holds ESM's values.
+		const esm = { ...synced, description: 'Floor 2, room 210' };
+		const jira = { ...esm, status: '02 - Solving' };
+		const jiraMarker = markerFor('esm', esm, FIELDS, 3000);
+		expect(isEcho(jira, FIELDS, jiraMarker)).toBe(false);
+		// Jira -> ESM: the status is Jira's change, the description is in sync.
+		const back = decideStamp({ fields: FIELDS, record: jira, counterpart: esm, sourceMarker: jiraMarker, counterpartMarker: targetMarker, rule: 'later' });
+		expect(back).toEqual({ action: 'write', record: jira, conflicts: [] });
+		// Both sides now hold the merge: nothing more to write either way.
+		expect(decideStamp({ fields: FIELDS, record: jira, counterpart: jira, sourceMarker: jiraMarker, rule: 'later' })).toEqual({ action: 'inSync' });
+	});
+
+	it('decides for the whole record while a marker has no per-field prints (written before they existed)', () => {
+		const plain = { origin: 'esm', fingerprint: guardFingerprint(synced, FIELDS) };
+		const esm = { ...synced, description: 'ESM text' };
+		const jira = { ...synced, status: '02 - Solving' };
+		expect(decideStamp({ fields: FIELDS, record: esm, counterpart: jira, counterpartMarker: plain, rule: 'counterpart' })).toEqual({ action: 'conflictLost' });
 	});
 });

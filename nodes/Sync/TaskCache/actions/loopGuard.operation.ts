@@ -5,11 +5,12 @@ import { asNodeError, failedItem } from '../../../shared/execute';
 import {
 	decideStamp,
 	formatMarker,
-	guardFingerprint,
 	isEcho,
+	markerFor,
 	parseMarker,
 	parseModifiedAt,
 	type ConflictRule,
+	type FieldConflict,
 } from '../../loopGuard';
 import { hasError } from './task';
 
@@ -61,6 +62,12 @@ const filterProperties: INodeProperties[] = [
 	},
 ];
 
+const ruleOptions = [
+	{ name: 'Later Modification Wins', value: 'later', description: 'Compare the two modified times' },
+	{ name: 'This Write Wins', value: 'thisWrite' },
+	{ name: 'Counterpart Wins', value: 'counterpart', description: 'A person’s edit on the target is never overwritten' },
+];
+
 const stampProperties: INodeProperties[] = [
 	{
 		displayName: 'Origin',
@@ -92,13 +99,10 @@ const stampProperties: INodeProperties[] = [
 				displayName: 'Conflict Rule',
 				name: 'conflictRule',
 				type: 'options',
-				options: [
-					{ name: 'Later Modification Wins', value: 'later', description: 'Compare the two modified times' },
-					{ name: 'This Write Wins', value: 'thisWrite' },
-					{ name: 'Counterpart Wins', value: 'counterpart', description: 'A person’s edit on the target is never overwritten' },
-				],
+				options: ruleOptions,
 				default: 'later',
-				description: 'Which change is kept when both records were edited by people since the last sync; the other is reported',
+				description:
+					'Which value is kept when people changed the same field on both records since the last sync; the other is reported. Fields changed on one side only are merged without a conflict.',
 			},
 			{
 				displayName: 'Counterpart',
@@ -116,6 +120,39 @@ const stampProperties: INodeProperties[] = [
 				default: '',
 				placeholder: "={{ $('Get Target').item.json.updated }}",
 				description: 'When the target record was last modified (for Later Modification Wins)',
+			},
+			{
+				displayName: 'Field Rules',
+				name: 'fieldRules',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				placeholder: 'Add Field Rule',
+				default: {},
+				description: 'A conflict rule for single guarded fields, e.g. status always from the target; other fields follow the Conflict Rule',
+				options: [
+					{
+						displayName: 'Rule',
+						name: 'rules',
+						values: [
+							{
+								displayName: 'Field',
+								name: 'field',
+								type: 'string',
+								default: '',
+								placeholder: 'status',
+								description: 'A field of Guarded Fields',
+							},
+							{
+								displayName: 'Winner',
+								name: 'rule',
+								type: 'options',
+								options: ruleOptions,
+								default: 'counterpart',
+								description: 'Which value of this field is kept when both sides changed it',
+							},
+						],
+					},
+				],
 			},
 			{
 				displayName: 'Modified At',
@@ -153,6 +190,29 @@ function fieldList(this: IExecuteFunctions, itemIndex: number): string[] {
 	}
 	return fields;
 }
+
+function fieldRulesOf(this: IExecuteFunctions, itemIndex: number, fields: string[]): Record<string, ConflictRule> {
+	const { rules = [] } = this.getNodeParameter('options.fieldRules', itemIndex, {}) as { rules?: Array<{ field?: string; rule?: ConflictRule }> };
+	const byField: Record<string, ConflictRule> = {};
+	for (const { field = '', rule = 'counterpart' } of rules) {
+		const name = field.trim();
+		if (!fields.includes(name)) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`Field Rules names "${name}", which is not in Guarded Fields: use one of ${fields.join(', ')}, or add it to Guarded Fields`,
+				{ itemIndex },
+			);
+		}
+		byField[name] = rule;
+	}
+	return byField;
+}
+
+const CONFLICT_MESSAGES = {
+	'this write': 'Both records were edited by people since the last sync: this change was written over the target’s edit',
+	target: 'Both records were edited by people since the last sync: the target’s edit was kept and this change was not written',
+	'per field': 'Both records were edited by people since the last sync: each field changed on both sides was decided by its rule',
+};
 
 function passOn(item: INodeExecutionData, itemIndex: number, json: IDataObject = item.json): INodeExecutionData {
 	return { json, binary: item.binary, pairedItem: { item: itemIndex } };
@@ -239,19 +299,18 @@ export async function executeStamp(this: IExecuteFunctions): Promise<INodeExecut
 				counterpartMarker: counterpart ? parseMarker(counterpart[markerField]) : undefined,
 				sourceMarker: parseMarker(this.getNodeParameter('options.sourceMarker', itemIndex, '')),
 				rule: this.getNodeParameter('options.conflictRule', itemIndex, 'later') as ConflictRule,
+				fieldRules: fieldRulesOf.call(this, itemIndex, fields),
 				modifiedAt: parseModifiedAt(this.getNodeParameter('options.modifiedAt', itemIndex, '')),
 				counterpartModifiedAt: parseModifiedAt(this.getNodeParameter('options.counterpartModifiedAt', itemIndex, '')),
 			});
-			const report = (kept: string): INodeExecutionData =>
+			const report = (kept: keyof typeof CONFLICT_MESSAGES, fieldConflicts: FieldConflict[] = []): INodeExecutionData =>
 				passOn(item, itemIndex, {
 					...item.json,
 					loopGuard: {
 						conflict: true,
 						kept,
-						message:
-							kept === 'this write'
-								? 'Both records were edited by people since the last sync: this change was written over the target’s edit'
-								: 'Both records were edited by people since the last sync: the target’s edit was kept and this change was not written',
+						message: CONFLICT_MESSAGES[kept],
+						...(fieldConflicts.length ? { fields: fieldConflicts as unknown as IDataObject[] } : {}),
 						counterpart: counterpart ?? null,
 					},
 				});
@@ -260,12 +319,17 @@ export async function executeStamp(this: IExecuteFunctions): Promise<INodeExecut
 				continue;
 			}
 			if (decision.action === 'conflictLost') {
-				conflicts.push(report('target'));
+				conflicts.push(report('target', decision.conflicts));
 				continue;
 			}
-			const marker = formatMarker({ origin, fingerprint: guardFingerprint(item.json, fields) });
-			write.push(passOn(item, itemIndex, { ...item.json, [markerField]: marker }));
-			if (decision.overwrites) conflicts.push(report('this write'));
+			// The marker holds this side's values (not the merged ones): a field the target kept still
+			// differs from it, so the target's record passes Filter Echoes and its change travels back.
+			const marker = formatMarker(markerFor(origin, item.json, fields, Date.now()));
+			write.push(passOn(item, itemIndex, { ...(decision.record ?? item.json), [markerField]: marker } as IDataObject));
+			const fieldConflicts = decision.conflicts ?? [];
+			if (decision.overwrites || fieldConflicts.length) {
+				conflicts.push(report(fieldConflicts.every((conflict) => conflict.kept === 'this write') ? 'this write' : 'per field', fieldConflicts));
+			}
 		} catch (error) {
 			const nodeError = asNodeError(this, error, itemIndex);
 			if (!this.continueOnFail()) throw nodeError;
