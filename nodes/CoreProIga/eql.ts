@@ -1,5 +1,7 @@
 import { DateTime } from 'luxon';
 
+import { shortText } from '../shared/parameters';
+
 /**
  * EQL (Efecte Query Language) building blocks for the REST `filter` parameter, which is only the
  * WHERE part of a query (`$status$ = '02 - Solving'`). Anything taken from item data goes through
@@ -20,7 +22,7 @@ const ATTRIBUTE_CODE = /^[A-Za-z0-9_]+$/;
 export function eqlString(value: string): string {
 	if (hasControlCharacter(value)) {
 		throw new EqlValueError(
-			`The value ${JSON.stringify(value)} contains a control character (line break, tab or similar), which an EQL string cannot hold: remove it before filtering`,
+			`The value ${JSON.stringify(shortText(value))} contains a control character (line break, tab or similar), which an EQL string cannot hold: remove it before filtering`,
 		);
 	}
 	return `'${value.replace(/'/g, "''")}'`;
@@ -179,7 +181,13 @@ export function bindEql(filter: string, values: Record<string, unknown>): string
 			if (!Object.prototype.hasOwnProperty.call(values, name)) {
 				throw new EqlValueError(`The EQL filter uses :${name}, but no EQL value named "${name}" is defined`);
 			}
-			out += eqlValue(values[name]);
+			try {
+				out += eqlValue(values[name]);
+			} catch (error) {
+				// Name the value: the filter may use several.
+				if (error instanceof EqlValueError) throw new EqlValueError(`EQL value :${name}: ${error.message}`);
+				throw error;
+			}
 			i += match[0].length;
 			continue;
 		}

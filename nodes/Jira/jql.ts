@@ -1,5 +1,7 @@
 import { DateTime } from 'luxon';
 
+import { shortText } from '../shared/parameters';
+
 /**
  * JQL building blocks. Anything taken from item data goes through `jqlValue` (or the `:name`
  * placeholders of the Search operation, which use it), never straight into the query text:
@@ -11,7 +13,7 @@ export class JqlValueError extends Error {}
 /** A JQL string literal: double quotes, with `\` and `"` escaped; line breaks as \n; other control characters refused. */
 export function jqlString(value: string): string {
 	if (hasForbiddenControlCharacter(value)) {
-		throw new JqlValueError(`The value ${JSON.stringify(value)} contains a control character, which JQL cannot hold`);
+		throw new JqlValueError(`The value ${JSON.stringify(shortText(value))} contains a control character, which JQL cannot hold`);
 	}
 	const escaped = value
 		.replace(/\\/g, '\\\\')
@@ -70,7 +72,13 @@ export function bindJql(jql: string, values: Record<string, unknown>): string {
 			if (!(name in values)) {
 				throw new JqlValueError(`The JQL uses :${name}, but no JQL value named "${name}" is defined`);
 			}
-			out += jqlValue(values[name]);
+			try {
+				out += jqlValue(values[name]);
+			} catch (error) {
+				// Name the value: the query may use several.
+				if (error instanceof JqlValueError) throw new JqlValueError(`JQL value :${name}: ${error.message}`);
+				throw error;
+			}
 			i += match[0].length;
 			continue;
 		}

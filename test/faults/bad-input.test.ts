@@ -176,7 +176,7 @@ const CASES: Case[] = [
 		field: 'Task ID (Reconcile Removed)',
 		parameters: (v) => reconcile({ taskId: v }),
 		items: [{ key: 'SD-1' }],
-		expect: { empty: { error: /^Task ID is required/ }, control: { error: /Task ID/ }, other: { ok: reconcileListed } },
+		expect: { empty: { error: /^Task ID is required/ }, control: { error: /^Task ID: .*control character/ }, huge: { error: /^Task ID is 100000 characters long: use at most 255/ }, other: { ok: reconcileListed } },
 	},
 	{
 		node: 'reconcileRemoved',
@@ -202,7 +202,7 @@ const CASES: Case[] = [
 		node: 'jiraIssue',
 		field: 'JQL Values',
 		parameters: (v) => ({ resource: 'issue', operation: 'search', jql: 'project = SD AND summary ~ :text', jqlValues: { values: [{ name: 'text', value: v }] }, returnAll: false, limit: 5 }),
-		expect: { empty: { either: /^The JQL is not valid/, ok: jqlSent }, control: { error: /JQL Value|:text/ }, other: { ok: jqlSent } },
+		expect: { empty: { either: /^The JQL is not valid/, ok: jqlSent }, control: { error: /^JQL value :text: .*control character/ }, other: { ok: jqlSent } },
 	},
 	{
 		node: 'jiraIssue',
@@ -280,13 +280,13 @@ const CASES: Case[] = [
 		node: 'coreProIgaDataCard',
 		field: 'Filter Values',
 		parameters: (v) => ({ resource: 'dataCard', operation: 'search', template: template('incident'), filter: '$subject$ = :text', filterValues: { values: [{ name: 'text', value: v }] }, returnAll: false, limit: 5 }),
-		expect: { huge: { error: /too (long|large)/i }, control: { error: /Filter Value|:text/ }, other: { ok: eqlSent((v) => `$subject$ = ${eqlString(v)}`) } },
+		expect: { huge: { error: /too (long|large)/i }, control: { error: /^EQL value :text: .*control character/ }, other: { ok: eqlSent((v) => `$subject$ = ${eqlString(v)}`) } },
 	},
 	{
 		node: 'coreProIgaDataCard',
 		field: 'Value (Get by Unique Attribute)',
 		parameters: (v) => ({ resource: 'dataCard', operation: 'get', template: template('incident'), findBy: 'unique', keyAttribute: 'efecte_id', keyValue: v }),
-		expect: { empty: { error: /^Value is required/ }, huge: { error: /too (long|large)/i }, control: { error: /\bValue\b.*control character|control character.*\bValue\b/s }, other: { error: /^No incident card has efecte_id = / } },
+		expect: { empty: { error: /^Value is required/ }, huge: { error: /too (long|large)/i }, control: { error: /^Value: .*control character/s }, other: { error: /^No incident card has efecte_id = / } },
 	},
 	{
 		node: 'coreProIgaDataCard',
@@ -335,13 +335,13 @@ const CASES: Case[] = [
 			attributes: { mappingMode: 'defineBelow', value: { jira_key: v, subject: 'Key sweep' }, matchingColumns: ['jira_key'], schema: [] },
 			options: { batchSize: 10 },
 		}),
-		expect: { empty: { error: /jira_key has no value/ }, control: { error: /jira_key|Match/ }, other: { ok: upsertedOnce } },
+		expect: { empty: { error: /jira_key has no value/ }, control: { error: /jira_key|Match/ }, huge: { error: /^The match attribute jira_key: the value is 100000 characters long; a match key can have at most 1000/ }, other: { ok: upsertedOnce } },
 	},
 	{
 		node: 'coreProIgaDataCard',
 		field: 'Attribute Code',
 		parameters: (v) => ({ resource: 'attribute', operation: 'get', template: template('incident'), dataCardId: '={{ $json.id }}', attributeCode: v }),
-		expect: { empty: { error: /^Attribute is required|Attribute Code/ }, other: { error: /attribute/i } },
+		expect: { empty: { error: /^Attribute is required|Attribute Code/ }, other: { error: /^Attribute ".*" is not an attribute of template incident: choose one from the list/s } },
 	},
 	{
 		node: 'coreProIgaDataCard',
@@ -378,26 +378,19 @@ const CASES: Case[] = [
 ];
 
 /**
- * Combinations that fail today, each for a named bug (see the report):
- * - ANSWERED_431: a value that ends up in the URL makes the emulators answer 431 (real servers:
- *   414), and the transports report it as the bare "Jira answered 431" / "ESM answered 431".
- *   Fix: nodes/Jira/transport/errors.ts and nodes/CoreProIga/transport/errors.ts map 414 / 431.
- * - ECHOED: the error quotes the whole 100,000-character value (n8n's error panel, the execution
- *   log and the failure card then carry it). Fix: quote at most ~100 characters of a value.
- * - UNNAMED: the node refuses a control character but does not say which field holds it. Fix:
- *   name the field / placeholder when rethrowing JqlValueError / EqlValueError.
- * - MISLEADING_403: an unknown attribute code gets ESM's 403 "Resource not found", reported as
- *   "The ESM WebAPI user may not do this (403)": a permission problem that is not one. Fix: check
- *   the code against the template (already loaded elsewhere) or map 403 "Resource not found".
+ * Bugs this sweep found, all fixed and kept as regressions: a value too long for an address (414 /
+ * 431) read as a bare status; errors echoed a 100,000-character value; a control character was
+ * refused without naming the field; an unknown attribute code read as a missing permission (ESM's
+ * 403 "Resource not found"); a Task ID or match key too long for an EQL filter failed with the
+ * server's "too long" instead of naming the field.
  */
 // Fixed: a value too long for an address (414 / 431) now reads "a value in its address is too long".
 // Fixed: errors quote a value with at most 100 characters (JQL, Target Status, Email, Folder, Clear At
 // Hours, Watermark, Key Attribute, Removed Value); the sweep keeps checking them.
-const UNNAMED = ['JQL Values', 'Filter Values', 'Value (Get by Unique Attribute)', 'Task ID (Reconcile Removed)'].map((field) => `${field}/control`);
-const MISLEADING_403 = (['unicode', 'control', 'jqlQuote', 'sqlQuote', 'backslash'] as const).map((name) => `Attribute Code/${name}`);
-// Still open: these three answer "too long" but without naming the field or with the value echoed.
-const TOO_LONG_UNNAMED = ['Task ID (Reconcile Removed)', 'Match Key (Bulk Upsert)', 'Attribute Code'].map((field) => `${field}/huge`);
-const KNOWN_BUGS = new Set([...UNNAMED, ...MISLEADING_403, ...TOO_LONG_UNNAMED]);
+// Fixed: a control character names the value (`JQL value :text:`, `EQL value :text:`, `Value:`, `Task ID:`);
+// an unknown attribute code is named as such, not as a missing permission (ESM's 403 "Resource not
+// found"); a Task ID or match key too long for an EQL filter is refused naming the field.
+const KNOWN_BUGS = new Set<string>();
 
 function workflow(testCase: Case, value: string): WorkflowJson {
 	const credentials: Record<string, { id: string; name: string }> = testCase.node.startsWith('jira')
@@ -507,4 +500,14 @@ it('one bad key in a bulk upsert under "Continue" fails that item only: the othe
 	const [first, second] = result.json('Node');
 	expect(first).toMatchObject({ action: 'created', jira_key: good });
 	expect(String(second.error)).toMatch(/control character/);
+});
+
+// An unknown attribute code is named as such; a known one keeps ESM's own answer (here the card is missing).
+it('a 403 for a known attribute is not blamed on the attribute code', async () => {
+	const testCase = CASES.find((candidate) => candidate.field === 'Attribute Code')!;
+	const flow = workflow(testCase, 'subject');
+	(flow.pinData as { Start: Array<{ json: IDataObject }> }).Start = [{ json: { id: '999999', v: 'subject' } }];
+	const result = await rig.harness.runWorkflow({ workflow: flow });
+	expect(result.error?.message).toMatch(/\(403\)/);
+	expect(result.error?.message).not.toMatch(/is not an attribute/);
 });

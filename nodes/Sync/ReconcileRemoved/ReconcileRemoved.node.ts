@@ -17,6 +17,8 @@ import { exceedsLimits, HALF_GONE_PERCENT, planReconcile, summary, type TaskCard
 
 /** Status changes per bulk PUT, at most (the default of the Data Card bulk upsert). */
 const MAX_BATCH_SIZE = 100;
+/** Task IDs are short slugs (e.g. jira-users-full); ESM's text attributes hold 255 characters. */
+const MAX_TASK_ID_LENGTH = 255;
 
 export class ReconcileRemoved implements INodeType {
 	description: INodeTypeDescription = {
@@ -218,6 +220,16 @@ export class ReconcileRemoved implements INodeType {
 		const template = requiredString.call(this, 'template', 'Template', 0, 'choose the template of the task’s cards');
 		const keyAttribute = requiredString.call(this, 'keyAttribute', 'Key Attribute', 0, 'choose the attribute that holds the key');
 		const taskIdAttribute = requiredString.call(this, 'taskIdAttribute', 'Task ID Attribute', 0, 'enter the attribute that holds the Task ID');
+		// The Task ID travels in an EQL filter in the address of every listing request: checked first.
+		if (taskId.length > MAX_TASK_ID_LENGTH) {
+			throw new NodeOperationError(node, `Task ID is ${taskId.length} characters long: use at most ${MAX_TASK_ID_LENGTH}, the same short ID the import stamps on its cards`);
+		}
+		let taskFilter: string;
+		try {
+			taskFilter = eqlEquals(taskIdAttribute, taskId);
+		} catch (error) {
+			throw new NodeOperationError(node, `Task ID: ${(error as Error).message}`);
+		}
 		const statusAttribute = requiredString.call(this, 'statusAttribute', 'Status Attribute', 0, 'choose the status attribute');
 		const removedValue = requiredString.call(this, 'removedValue', 'Removed Value', 0, 'enter the status value of removed cards');
 		const kind = String(this.getNodeParameter('kind', 0, 'generic'));
@@ -267,7 +279,7 @@ export class ReconcileRemoved implements INodeType {
 		const cards = new Map<string, TaskCard>();
 		const pages = paginateCards.call(this, {
 			template,
-			filter: eqlEquals(taskIdAttribute, taskId),
+			filter: taskFilter,
 			dataCards: true,
 			selectedAttributes: [keyAttribute, statusAttribute, taskIdAttribute],
 		});

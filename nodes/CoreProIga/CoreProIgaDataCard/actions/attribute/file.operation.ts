@@ -3,7 +3,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { esmApiRequest } from '../../../transport';
 import { assertNoAttributeErrors } from '../common';
-import { attributePath, cardAttributeParameters } from './shared';
+import { attributePath, cardAttributeParameters, withAttributeCheck } from './shared';
 
 /** Upload and Download: files held by external-reference (file) attributes. */
 const uploadParameters: INodeProperties[] = [
@@ -59,7 +59,7 @@ export const upload = {
 		const form = new FormData();
 		form.append('fileUpload', new Blob([new Uint8Array(buffer)], { type: binary.mimeType }), fileName);
 		form.append('fileName', fileName);
-		const response = await esmApiRequest.call(this, { method: 'POST', path: `${path}/file`, body: form, itemIndex });
+		const response = await withAttributeCheck.call(this, { template, attributeCode }, itemIndex, () => esmApiRequest.call(this, { method: 'POST', path: `${path}/file`, body: form, itemIndex }));
 		assertNoAttributeErrors.call(this, response, itemIndex);
 		return { dataCardId, templateCode: template, attributeCode, fileName, size: buffer.length, action: 'uploaded' };
 	},
@@ -71,7 +71,7 @@ export const download = {
 		let location = String(this.getNodeParameter('location', itemIndex, '') ?? '').trim();
 		let name = location;
 		if (!location) {
-			const element = (await esmApiRequest.call(this, { method: 'GET', path, itemIndex })) as IDataObject;
+			const element = (await withAttributeCheck.call(this, { template, attributeCode }, itemIndex, () => esmApiRequest.call(this, { method: 'GET', path, itemIndex }))) as IDataObject;
 			const first = ((element.values as IDataObject[] | undefined) ?? []).find((value) => value.location);
 			if (!first) throw new NodeOperationError(this.getNode(), `Card ${dataCardId} holds no file in ${attributeCode}`, { itemIndex });
 			location = String(first.location);

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { esmApiRequest } from '../../../transport';
 import { simplifyCard } from '../../../values';
-import { attributePath, cardAttributeParameters } from './shared';
+import { attributePath, cardAttributeParameters, withAttributeCheck } from './shared';
 
 const properties: INodeProperties[] = [...cardAttributeParameters];
 
@@ -11,7 +11,7 @@ export const description = updateDisplayOptions({ show: { resource: ['attribute'
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const { template, dataCardId, attributeCode, path } = attributePath.call(this, itemIndex);
-	const element = (await esmApiRequest.call(this, { method: 'GET', path, itemIndex })) as IDataObject;
+	const element = (await withAttributeCheck.call(this, { template, attributeCode }, itemIndex, () => esmApiRequest.call(this, { method: 'GET', path, itemIndex }))) as IDataObject;
 	// Simplified like a card with this one attribute, so values read the same everywhere.
 	const simple = simplifyCard({ dataCardId, templateCode: template, data: { [attributeCode]: element } }) as IDataObject;
 	return { dataCardId, templateCode: template, attributeCode, type: element.type ?? null, value: simple[attributeCode] ?? null, raw: element };

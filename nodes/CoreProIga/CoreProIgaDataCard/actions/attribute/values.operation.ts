@@ -5,7 +5,7 @@ import { getTemplate } from '../../../metadata';
 import { esmApiRequest } from '../../../transport';
 import { toEsmValues, type EsmAttributeMeta } from '../../../values';
 import { assertNoAttributeErrors, inputError, resolveReferences } from '../common';
-import { attributePath, cardAttributeParameters } from './shared';
+import { attributePath, cardAttributeParameters, withAttributeCheck } from './shared';
 
 /** Replace Values, Add Value and Clear share their parameters; Clear takes no value. */
 const valueParameter: INodeProperties = {
@@ -54,7 +54,9 @@ async function writeValues(this: IExecuteFunctions, itemIndex: number, method: '
 			throw inputError.call(this, error, itemIndex);
 		}
 	}
-	const response = await esmApiRequest.call(this, { method, path, ...(body ? { body } : {}), idempotent: method !== 'POST', itemIndex });
+	const response = await withAttributeCheck.call(this, { template, attributeCode }, itemIndex, () =>
+		esmApiRequest.call(this, { method, path, ...(body ? { body } : {}), idempotent: method !== 'POST', itemIndex }),
+	);
 	assertNoAttributeErrors.call(this, response, itemIndex);
 	return { dataCardId, templateCode: template, attributeCode, action: method === 'PUT' ? 'replaced' : method === 'POST' ? 'added' : 'cleared' };
 }

@@ -21,6 +21,9 @@ import {
 	writeOptions,
 } from '../common';
 
+/** Keys are looked up in EQL filters of at most 1,500 characters (eqlOrChunks): a key must fit one. */
+const MAX_MATCH_KEY_LENGTH = 1000;
+
 const properties: INodeProperties[] = [
 	templateLocator,
 	{ ...folderParameter, description: 'Folder new cards are created in' },
@@ -144,6 +147,13 @@ export async function executeBatch(this: IExecuteFunctions): Promise<INodeExecut
 					eqlString(key);
 				} catch (error) {
 					throw new NodeOperationError(this.getNode(), `The match attribute ${matchAttribute}: ${(error as Error).message}`, { itemIndex: index });
+				}
+				if (key.length > MAX_MATCH_KEY_LENGTH) {
+					throw new NodeOperationError(
+						this.getNode(),
+						`The match attribute ${matchAttribute}: the value is ${key.length} characters long; a match key can have at most ${MAX_MATCH_KEY_LENGTH} (it is looked up in an EQL filter)`,
+						{ itemIndex: index },
+					);
 				}
 			}
 			if (key !== undefined && firstWithKey.has(key)) {

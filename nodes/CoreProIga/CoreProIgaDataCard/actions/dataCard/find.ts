@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { collectCards } from '../../../cards';
-import { eqlEquals } from '../../../eql';
+import { eqlEquals, EqlValueError } from '../../../eql';
 import { inputError } from '../common';
 
 /**
@@ -21,7 +21,7 @@ export async function findCardByKey(
 	try {
 		filter = eqlEquals(attribute, value);
 	} catch (error) {
-		throw inputError.call(this, error, itemIndex);
+		throw inputError.call(this, error instanceof EqlValueError ? new EqlValueError(`Value: ${error.message}`) : error, itemIndex);
 	}
 	const cards = await collectCards.call(this, { template, filter, itemIndex, ...extra }, 2);
 	if (cards.length > 1) {
