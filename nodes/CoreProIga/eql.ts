@@ -181,13 +181,15 @@ export function bindEql(filter: string, values: Record<string, unknown>): string
 			if (!Object.prototype.hasOwnProperty.call(values, name)) {
 				throw new EqlValueError(`The EQL filter uses :${name}, but no EQL value named "${name}" is defined`);
 			}
+			let failure: unknown;
 			try {
 				out += eqlValue(values[name]);
 			} catch (error) {
-				// Name the value: the filter may use several.
-				if (error instanceof EqlValueError) throw new EqlValueError(`EQL value :${name}: ${error.message}`);
-				throw error;
+				failure = error;
 			}
+			// Name the value: the filter may use several.
+			if (failure instanceof EqlValueError) throw new EqlValueError(`EQL value :${name}: ${failure.message}`);
+			if (failure) throw failure;
 			i += match[0].length;
 			continue;
 		}

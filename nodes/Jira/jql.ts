@@ -72,13 +72,15 @@ export function bindJql(jql: string, values: Record<string, unknown>): string {
 			if (!(name in values)) {
 				throw new JqlValueError(`The JQL uses :${name}, but no JQL value named "${name}" is defined`);
 			}
+			let failure: unknown;
 			try {
 				out += jqlValue(values[name]);
 			} catch (error) {
-				// Name the value: the query may use several.
-				if (error instanceof JqlValueError) throw new JqlValueError(`JQL value :${name}: ${error.message}`);
-				throw error;
+				failure = error;
 			}
+			// Name the value: the query may use several.
+			if (failure instanceof JqlValueError) throw new JqlValueError(`JQL value :${name}: ${failure.message}`);
+			if (failure) throw failure;
 			i += match[0].length;
 			continue;
 		}

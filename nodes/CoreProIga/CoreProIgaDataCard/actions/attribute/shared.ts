@@ -44,17 +44,19 @@ export async function withAttributeCheck<T>(
 	itemIndex: number,
 	send: () => Promise<T>,
 ): Promise<T> {
+	let failure: unknown;
 	try {
 		return await send();
 	} catch (error) {
-		if (!UNKNOWN_ATTRIBUTE_STATUSES.has(String((error as { httpCode?: unknown }).httpCode ?? ''))) throw error;
-		const template = await getTemplate.call(this, parts.template, itemIndex).catch(() => undefined);
-		if (!template || template.attributes.some((attribute) => attribute.code === parts.attributeCode)) throw error;
-		const known = template.attributes.slice(0, 8).map((attribute) => attribute.code);
-		throw new NodeOperationError(
-			this.getNode(),
-			`Attribute "${shortText(parts.attributeCode)}" is not an attribute of template ${parts.template}: choose one from the list (e.g. ${known.join(', ')})`,
-			{ itemIndex },
-		);
+		failure = error;
 	}
+	if (!UNKNOWN_ATTRIBUTE_STATUSES.has(String((failure as { httpCode?: unknown }).httpCode ?? ''))) throw failure;
+	const template = await getTemplate.call(this, parts.template, itemIndex).catch(() => undefined);
+	if (!template || template.attributes.some((attribute) => attribute.code === parts.attributeCode)) throw failure;
+	const known = template.attributes.slice(0, 8).map((attribute) => attribute.code);
+	throw new NodeOperationError(
+		this.getNode(),
+		`Attribute "${shortText(parts.attributeCode)}" is not an attribute of template ${parts.template}: choose one from the list (e.g. ${known.join(', ')})`,
+		{ itemIndex },
+	);
 }
