@@ -11,3 +11,10 @@ export async function mapWithConcurrency<T, R>(items: T[], limit: number, work: 
 	await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 	return results;
 }
+
+/** The items in runs of `size` (the last one shorter), in order: the batches of a bulk write. */
+export function inBatches<T>(items: T[], size: number): T[][] {
+	const batches: T[][] = [];
+	for (let start = 0; start < items.length; start += size) batches.push(items.slice(start, start + size));
+	return batches;
+}

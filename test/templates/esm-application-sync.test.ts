@@ -388,25 +388,33 @@ describe('50 cycles of people editing application cards on both sides', () => {
 
 const pickSummary = (summary: Record<string, any>) => ({ status: summary.status, loaded: summary.loaded, failed: summary.failed, conflicts: summary.conflicts });
 
+/**
+ * The first scheduled run, then one ESM1 edit of each given copy written back to ESM2, so that both
+ * sides carry a marker; calls and writes so far are taken off.
+ */
+async function writtenBackOnce(rig: SyncRig, efecteIds: string[]): Promise<void> {
+	await rig.runScheduled(template);
+	await settle(rig);
+	const esm1 = personIn(esmLocal, () => undefined);
+	for (const efecteId of efecteIds) {
+		localClock += SECOND;
+		await esm1.edit((await byKey(esmLocal, efecteId)).id, { description: `${efecteId}: first change in ESM1` });
+	}
+	await settle(rig);
+	summaryOf(await rig.runScheduled(template));
+	await settle(rig);
+	rig.calls.splice(0);
+	await takeWrites(esmLocal.url);
+	await takeWrites(esmRemote.url);
+}
+
 describe('a concurrent edit of one card on both sides', () => {
 	it('is decided by the later modification and the other change is reported, in the webhook answer and the Run Summary', async () => {
 		const rig = await startScenario(template);
 		try {
-			await rig.runScheduled(template);
-			await settle(rig);
 			const esm1 = personIn(esmLocal, () => undefined);
 			const esm2 = personIn(esmRemote, () => undefined);
-			// Two copies already written back to ESM2 once (both sides carry a marker).
-			for (const efecteId of ['RAPP-000002', 'RAPP-000003']) {
-				localClock += SECOND;
-				await esm1.edit((await byKey(esmLocal, efecteId)).id, { description: `${efecteId}: first change in ESM1` });
-			}
-			await settle(rig);
-			summaryOf(await rig.runScheduled(template));
-			await settle(rig);
-			rig.calls.splice(0);
-			await takeWrites(esmLocal.url);
-			await takeWrites(esmRemote.url);
+			await writtenBackOnce(rig, ['RAPP-000002', 'RAPP-000003']);
 
 			// RAPP-000002: ESM2's person saves at :01, ESM1's at :02 -> ESM1 (later) wins, ESM2's change is reported.
 			// RAPP-000003: ESM1's person saves at :11, ESM2's at :12 (ESM1's call arrives after it) -> ESM2 (later) wins.
@@ -479,19 +487,9 @@ describe('concurrent edits of different fields of one card', () => {
 	it('are merged: each side keeps its own change and receives the other, with no conflict reported', async () => {
 		const rig = await startScenario(template);
 		try {
-			await rig.runScheduled(template);
-			await settle(rig);
 			const esm1 = personIn(esmLocal, () => undefined);
 			const esm2 = personIn(esmRemote, () => undefined);
-			// The copy written back to ESM2 once, so both sides carry a marker.
-			localClock += SECOND;
-			await esm1.edit((await byKey(esmLocal, 'RAPP-000005')).id, { description: 'RAPP-000005: first change in ESM1' });
-			await settle(rig);
-			summaryOf(await rig.runScheduled(template));
-			await settle(rig);
-			rig.calls.splice(0);
-			await takeWrites(esmLocal.url);
-			await takeWrites(esmRemote.url);
+			await writtenBackOnce(rig, ['RAPP-000005']);
 
 			// Within one cycle: ESM2's person sets the status at :01, ESM1's person the description at :02.
 			const base = Math.max(localClock, remoteClock) + 60 * SECOND;

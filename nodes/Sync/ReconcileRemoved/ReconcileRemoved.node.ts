@@ -9,7 +9,7 @@ import { DEFAULT_BULK_BATCH_SIZE, sendBulkBatch, type BulkCardResult } from '../
 import { paginateCards } from '../../CoreProIga/transport';
 import { simplifyCard, toEsmValues, type EsmAttributeMeta } from '../../CoreProIga/values';
 import { templateLocator } from '../../CoreProIga/CoreProIgaDataCard/actions/common';
-import { mapWithConcurrency } from '../../shared/concurrency';
+import { inBatches, mapWithConcurrency } from '../../shared/concurrency';
 import { asNodeError } from '../../shared/execute';
 import { itemParameterReader, requiredString, shortText } from '../../shared/parameters';
 import { entryKey, StaticDataTaskStore } from '../state/taskState';
@@ -333,12 +333,8 @@ export class ReconcileRemoved implements INodeType {
 		const saved: boolean[] = new Array(changes.length).fill(false);
 		if (!dryRun && changes.length) {
 			const batchSize = Math.min(MAX_BATCH_SIZE, Math.max(1, Math.floor(Number(options.batchSize ?? DEFAULT_BULK_BATCH_SIZE)) || DEFAULT_BULK_BATCH_SIZE));
-			const batches: number[][] = [];
-			for (let start = 0; start < changes.length; start += batchSize) {
-				batches.push(Array.from({ length: Math.min(batchSize, changes.length - start) }, (_unused, offset) => start + offset));
-			}
 			const stopOnFailure = !this.continueOnFail();
-			await mapWithConcurrency(batches, Number(options.concurrency ?? 4), async (batch) => {
+			await mapWithConcurrency(inBatches(changes.map((_change, index) => index), batchSize), Number(options.concurrency ?? 4), async (batch) => {
 				// Without Continue On Fail the node stops at the first failure: no further batch starts.
 				if (stopOnFailure && errors.some(Boolean)) return;
 				let outcome: BulkCardResult[];

@@ -2,7 +2,7 @@ import { matchingColumns } from '../../../../shared/resourceMapper';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { mapWithConcurrency } from '../../../../shared/concurrency';
+import { inBatches, mapWithConcurrency } from '../../../../shared/concurrency';
 import { asNodeError, failedItem } from '../../../../shared/execute';
 import { requiredString } from '../../../../shared/parameters';
 import { sendBulkBatch, type BulkCardRequest } from '../../../bulk';
@@ -185,9 +185,7 @@ export async function executeBatch(this: IExecuteFunctions): Promise<INodeExecut
 
 	// 3. Batches.
 	const batchSize = Math.max(1, Number(options.batchSize ?? 100));
-	const batches: Entry[][] = [];
-	for (let start = 0; start < writable.length; start += batchSize) batches.push(writable.slice(start, start + batchSize));
-	await mapWithConcurrency(batches, Number(options.concurrency ?? 4), async (batch) => {
+	await mapWithConcurrency(inBatches(writable, batchSize), Number(options.concurrency ?? 4), async (batch) => {
 		const body: BulkCardRequest[] = batch.map((entry) =>
 			entry.dataCardId ? { dataCardId: entry.dataCardId, data: entry.data } : { folderCode: folder, data: entry.data },
 		);
