@@ -119,8 +119,12 @@ export class Minimum {
 		return this.add('esm', `PUT /dc/${template}/data (${what})`, `ceil(${records} records / batch ${batchSize})`, ceilDiv(records, batchSize));
 	}
 
-	/** Reconcile Removed: the task's cards not yet removed, listed once (200 a page, at least one request). */
-	esmReconcileListing(template: string, activeTaskCards: number): this {
+	/**
+	 * Reconcile Removed: the task's cards listed once: 200 a page (at least one request), or one
+	 * request to the stream endpoint (no page size) when the node streams.
+	 */
+	esmReconcileListing(template: string, activeTaskCards: number, { stream = false }: { stream?: boolean } = {}): this {
+		if (stream) return this.add('esm', `GET /dc/${template}/data/stream (task's cards)`, `1 streamed answer for ${activeTaskCards} task cards`, 1);
 		return this.add('esm', `GET /dc/${template}/data (task's cards)`, `max(1, ceil(${activeTaskCards} active task cards / 200))`, pagedRequests(activeTaskCards, API_MAXIMA.esmList));
 	}
 }

@@ -207,6 +207,12 @@ function fetchOnly(workflow: WorkflowJson, listNode: string): WorkflowJson {
  * and a Data Card search with Reconcile's own query (the Task ID filter, the key, status and Task ID
  * attributes, 200 cards a page), so that the listings floor holds the same ESM requests.
  */
+/** Whether a template's Reconcile Removed lists the task's cards through the stream endpoint. */
+function reconcileStreams(workflow: WorkflowJson, reconcileNode = 'Reconcile Removed'): boolean {
+	const options = (node(workflow, reconcileNode).parameters as IDataObject).options as IDataObject | undefined;
+	return options?.stream === true;
+}
+
 function reconcileListing(workflow: WorkflowJson, reconcileNode = 'Reconcile Removed'): WorkflowJson {
 	const trigger = workflow.nodes.find((candidate) => candidate.type === 'n8n-nodes-base.scheduleTrigger');
 	if (!trigger) throw new Error(`Template ${workflow.id} has no schedule trigger`);
@@ -226,7 +232,12 @@ function reconcileListing(workflow: WorkflowJson, reconcileNode = 'Reconcile Rem
 			filter: `$${taskIdAttribute}$ = :task`,
 			filterValues: { values: [{ name: 'task', value: parameters.taskId }] },
 			returnAll: true,
-			options: { fullCards: true, selectedAttributes: [parameters.keyAttribute, parameters.statusAttribute, taskIdAttribute] },
+			options: {
+				fullCards: true,
+				selectedAttributes: [parameters.keyAttribute, parameters.statusAttribute, taskIdAttribute],
+				// The same read as the node's: streamed when its Use Stream Endpoint is on.
+				stream: reconcileStreams(workflow, reconcileNode),
+			},
 		},
 		credentials: reconcile.credentials,
 	};
@@ -611,7 +622,7 @@ function taskMinimum(template: TemplateName, facts: TaskFacts, cardsBefore: Reco
 		minimum.esmBulkWrites(esmTemplate, facts.changedKeys.length, batchSizeOf(workflow, shape.load));
 	}
 	if (facts.reconcileRan && facts.reconcile) {
-		minimum.esmReconcileListing(esmTemplate, Number(facts.reconcile.activeInEsm ?? 0));
+		minimum.esmReconcileListing(esmTemplate, Number(facts.reconcile.activeInEsm ?? 0), { stream: reconcileStreams(workflow, shape.reconcile) });
 		const changes = Number(facts.reconcile.removed ?? 0) + Number(facts.reconcile.reEnabled ?? 0);
 		minimum.esmBulkWrites(esmTemplate, changes, DEFAULT_ESM_BATCH, 'status of removed cards');
 	}
@@ -768,9 +779,9 @@ async function usersGroupsFetchOnly(ctx: Context): Promise<void> {
 	const cardsListed = listings.phases.map((phase) => phase.nodes['List Task Cards']?.items ?? 0);
 	const listingMinimum = new Minimum()
 		.esmMetadata('person', 1)
-		.esmReconcileListing('person', cardsListed[0])
+		.esmReconcileListing('person', cardsListed[0], { stream: reconcileStreams(TEMPLATES.users) })
 		.esmMetadata('group', 1)
-		.esmReconcileListing('group', cardsListed[1])
+		.esmReconcileListing('group', cardsListed[1], { stream: reconcileStreams(TEMPLATES.groups) })
 		.esmLogin(1);
 	ctx.listingsFloor50kSeconds = round(measured.wallSeconds + listings.wallSeconds, 2);
 	const listingRequests = listings.jira.total + listings.esm.total;
@@ -937,7 +948,7 @@ const NOTES = [
 	'  ESM POST /users/login: 1 per scenario (+1 per started 900 s token lifetime); GET /dc/{template}: 1 per node run that needs the template (Load, Reconcile);',
 	'  ESM reads of a bulk upsert: which keys exist = min(list the template once: max(1, ceil(existing cards / 200)), OR-chunks of the keys in 1500-character EQL filters);',
 	'    group members: the same for the person cards (by jira_account_id); on an empty template this is 1 request;',
-	'  ESM bulk PUT: ceil(changed records / the node\'s batch size (100)); Reconcile Removed: max(1, ceil(active task cards / 200)) to list + ceil(changes / 100) bulk PUTs;',
+	'  ESM bulk PUT: ceil(changed records / the node\'s batch size (100)); Reconcile Removed: max(1, ceil(active task cards / 200)) to list (1 request when it streams: the stream endpoint has no page size) + ceil(changes / 100) bulk PUTs;',
 	'  nodes that do not run (nothing changed) need nothing.',
 	`targets (reported, not asserted): 50k users + 7k groups full import < ${TARGETS.fullImport50kSeconds} s; ratio <= ${TARGETS.maxRatio}; unchanged re-run writes 0 and takes <= fetch-only + 10 %; peak RSS < ${TARGETS.maxPeakRssMb} MB.`,
 	'peakRssMb: this process (n8n-core engine + nodes + jest/ts-jest, whose own baseline is rssBeforeMb); the emulators run in another process.',

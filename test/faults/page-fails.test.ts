@@ -179,9 +179,9 @@ describe('an ESM listing page fails after every retry', () => {
 		await deleteJiraUsers(rig.jira, gone);
 		await reset();
 
-		// Reconcile lists the task's cards page by page (200 a page): its 2nd page fails. The load
-		// step's look-ups use the same route, but an unchanged run has nothing to load.
-		const page = failPage(rig.esm, 'GET /dc/{templateCode}/data', 2);
+		// Reconcile lists the task's cards in one streamed answer (the template's Use Stream Endpoint):
+		// that request fails after every retry.
+		const page = failPage(rig.esm, 'GET /dc/{templateCode}/data/stream', 1);
 		const failed = await runTemplate(rig, USERS, first.staticData);
 		const esm = await takeCounts(rig.esm);
 		expect(page.fired()).toBe(true);
@@ -203,7 +203,7 @@ describe('an ESM listing page fails after every retry', () => {
 		expect(deleted.sort()).toEqual([...gone].sort());
 		const persons = await checkPersons(rig);
 		expect({ lost: persons.ledger.lost, duplicated: persons.ledger.duplicated, wrong: persons.ledger.wrong }).toEqual({ lost: [], duplicated: [], wrong: [] });
-		report('ESM Reconcile listing page 2 fails after retries (users full)', { faulted: statusCount(esm, '503'), removedWhileFailing: 0, removedNextRun: gone.length, lost: 0, duplicates: 0 });
+		report('ESM Reconcile listing (streamed) fails after retries (users full)', { faulted: statusCount(esm, '503'), removedWhileFailing: 0, removedNextRun: gone.length, lost: 0, duplicates: 0 });
 	});
 });
 

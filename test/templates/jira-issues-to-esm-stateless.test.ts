@@ -128,8 +128,8 @@ describe('the template', () => {
 		expect(nodeNamed(template, 'Reconcile Removed').parameters).toEqual({
 			...nodeNamed(fullTemplate, 'Reconcile Removed').parameters,
 			taskId: TASK,
-			// No Task Cache here: Reconcile must not touch static data.
-			options: { forgetInTaskCache: false },
+			// No Task Cache here: Reconcile must not touch static data. It streams the task's cards like the full task.
+			options: { forgetInTaskCache: false, stream: true },
 		});
 
 		// Both sides carry exactly the mapped fields: the ESM side reads and shapes the same ones.

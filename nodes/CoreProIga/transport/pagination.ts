@@ -89,3 +89,24 @@ export async function streamCards(this: EsmContext, query: CardQuery): Promise<I
 	})) as IDataObject;
 	return (page.data as IDataObject[] | undefined) ?? [];
 }
+
+/**
+ * Every card of a query as pages: one streamed answer (one request, whatever the count), or keyset
+ * pages of 200. A server without the stream endpoint (404 for a template that exists) is read page
+ * by page instead.
+ */
+export async function* cardPages(this: EsmContext, query: CardQuery, { stream }: { stream: boolean }): AsyncGenerator<IDataObject[]> {
+	if (stream) {
+		let cards: IDataObject[] | undefined;
+		try {
+			cards = await streamCards.call(this, query);
+		} catch (error) {
+			if (!(error instanceof NodeApiError && error.httpCode === '404')) throw asNodeError(this, error, query.itemIndex);
+		}
+		if (cards) {
+			if (cards.length) yield cards;
+			return;
+		}
+	}
+	yield* paginateCards.call(this, query);
+}

@@ -6,7 +6,7 @@ import { getTemplate } from '../../CoreProIga/metadata';
 import { searchTemplates } from '../../CoreProIga/methods/listSearch';
 import { getAttributes, getKeyAttributes, getStatusValues } from '../../CoreProIga/methods/loadOptions';
 import { DEFAULT_BULK_BATCH_SIZE, sendBulkBatch, type BulkCardResult } from '../../CoreProIga/bulk';
-import { paginateCards } from '../../CoreProIga/transport';
+import { cardPages } from '../../CoreProIga/transport';
 import { simplifyCard, toEsmValues, type EsmAttributeMeta } from '../../CoreProIga/values';
 import { templateLocator } from '../../CoreProIga/CoreProIgaDataCard/actions/common';
 import { inBatches, mapWithConcurrency } from '../../shared/concurrency';
@@ -198,6 +198,14 @@ export class ReconcileRemoved implements INodeType {
 						default: false,
 						description: 'Whether a removed card whose record is listed again gets the Active Value (the vendor never does this)',
 					},
+					{
+						displayName: 'Use Stream Endpoint',
+						name: 'stream',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to list the task’s cards in one unpaged answer (/data/stream, which ESM offers for heavy reads) instead of pages of 200: one request instead of one per 200 cards. An ESM without the stream endpoint is read page by page.',
+					},
 				],
 			},
 		],
@@ -274,15 +282,14 @@ export class ReconcileRemoved implements INodeType {
 		}
 		const canonicalRemoved = String(((removedPayload.values as IDataObject[])[0] ?? {}).value ?? removedValue);
 
-		// 3. The task's cards in ESM, page by page.
+		// 3. The task's cards in ESM, streamed or page by page.
 		// By id: a card listed twice (a page boundary moving under concurrent writes) counts once.
 		const cards = new Map<string, TaskCard>();
-		const pages = paginateCards.call(this, {
-			template,
-			filter: taskFilter,
-			dataCards: true,
-			selectedAttributes: [keyAttribute, statusAttribute, taskIdAttribute],
-		});
+		const pages = cardPages.call(
+			this,
+			{ template, filter: taskFilter, dataCards: true, selectedAttributes: [keyAttribute, statusAttribute, taskIdAttribute] },
+			{ stream: options.stream === true },
+		);
 		for await (const page of pages) {
 			for (const raw of page) {
 				const card = simplifyCard(raw, meta) as IDataObject;

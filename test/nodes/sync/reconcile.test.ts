@@ -348,6 +348,41 @@ describe('Reconcile Removed', () => {
 		expect(result.output('Reconcile')[0].pairedItem).toEqual({ item: 1 });
 	});
 
+	it('with Use Stream Endpoint lists the task’s cards in one streamed request, with the same filter and attributes', async () => {
+		const cards = Array.from({ length: 450 }, (_card, index) => person(index + 1, `u-${index + 1}`, 'Active'));
+		allowLogins();
+		nock(ESM).get(`${API}/dc/person`).optionally().times(5).reply(200, personTemplate);
+		nock(ESM)
+			.get(`${API}/dc/person/data/stream`)
+			.query((q) => q.filter === "$datasourceid$ = 'jira-users-full'" && q.dataCards === 'true' && q.selectedAttributes === 'efecte_id,accountStatus,datasourceid')
+			.reply(200, { meta: {}, data: [...cards].reverse() });
+		nock(ESM)
+			.put(`${API}/dc/person/data`)
+			.reply(200, (_uri, body) => ({ data: (body as BulkItem[]).map((item) => saved(item, 0)) }));
+		const keys = cards.map((card) => card.name).filter((key) => key !== 'u-7');
+		const capture = captureRequests();
+		const { items, puts } = await run(workflow(fetched(...keys), { options: { stream: true } }));
+		capture.stop();
+		const listings = capture.requests.filter((request) => request.method === 'GET' && request.pathname.startsWith(`${API}/dc/person/data`));
+		expect(listings.map((request) => request.pathname)).toEqual([`${API}/dc/person/data/stream`]);
+		expect(puts).toEqual([[{ dataCardId: '7', data: { accountStatus: { values: [{ value: 'Deleted' }] } } }]]);
+		expect(items.at(-1)).toMatchObject({ fetched: 449, activeInEsm: 450, removed: 1 });
+	});
+
+	it('reads page by page when the ESM has no stream endpoint (404 for a template that exists)', async () => {
+		esmWith([person(1, 'u-1', 'Active'), person(2, 'u-2', 'Active'), person(3, 'u-3', 'Active')]);
+		nock(ESM).get(`${API}/dc/person/data/stream`).query(true).reply(404, { code: 404, message: 'Not Found' });
+		const capture = captureRequests();
+		const { items, puts } = await run(workflow(fetched('u-1', 'u-2'), { options: { stream: true } }));
+		capture.stop();
+		expect(capture.requests.filter((request) => request.method === 'GET' && request.pathname.includes('/data')).map((request) => request.pathname)).toEqual([
+			`${API}/dc/person/data/stream`,
+			`${API}/dc/person/data`,
+		]);
+		expect(puts).toEqual([[{ dataCardId: '3', data: { accountStatus: { values: [{ value: 'Deleted' }] } } }]]);
+		expect(items.at(-1)).toMatchObject({ removed: 1, activeInEsm: 3 });
+	});
+
 	it('refuses an incremental run', async () => {
 		const { error } = await run(workflow(fetched('u-1'), { runType: 'incremental' }));
 		expect(error?.message).toBe('Reconcile Removed runs after a full import only: an incremental run does not list every record');

@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { returnAllAndLimit } from '../../../../shared/descriptions';
 import { bindEql } from '../../../eql';
 import { getTemplate } from '../../../metadata';
-import { paginateCards, streamCards } from '../../../transport';
+import { cardPages, paginateCards } from '../../../transport';
 import { inputError, outputOption, shapeCard, templateLocator, templateParameter } from '../common';
 
 const properties: INodeProperties[] = [
@@ -66,7 +66,7 @@ const properties: INodeProperties[] = [
 				name: 'stream',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to read everything in one unpaged answer (/data/stream), which ESM offers for heavy reads',
+				description: 'Whether to read everything in one unpaged answer (/data/stream), which ESM offers for heavy reads. An ESM without the stream endpoint is read page by page.',
 			},
 			outputOption,
 		],
@@ -99,13 +99,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	};
 	const meta = options.output === 'raw' ? undefined : await getTemplate.call(this, template, itemIndex);
 	const cards: IDataObject[] = [];
-	if (options.stream) {
-		const all = await streamCards.call(this, query);
-		for (const card of limit === undefined ? all : all.slice(0, limit)) cards.push(shapeCard(card, options.output, meta));
-		return cards;
-	}
-	for await (const page of paginateCards.call(this, query, { limit })) {
-		for (const card of page) cards.push(shapeCard(card, options.output, meta));
+	const pages = options.stream ? cardPages.call(this, query, { stream: true }) : paginateCards.call(this, query, { limit });
+	for await (const page of pages) {
+		for (const card of page) {
+			if (limit !== undefined && cards.length >= limit) return cards;
+			cards.push(shapeCard(card, options.output, meta));
+		}
 	}
 	return cards;
 }
