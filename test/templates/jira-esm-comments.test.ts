@@ -3,7 +3,7 @@ import { SANDBOX_JIRA_USER } from '../../sandbox/credentials';
 import { syncClock } from '../../nodes/Sync/clock';
 import { retryClock } from '../../nodes/shared/retry';
 import { createWorkflowHarness, teardownHarness, type WorkflowHarness, type WorkflowRunResult } from '../helpers/workflow-harness';
-import { call, credentialsWithJira, loadTemplate, type Sandboxes, startSandboxes } from './sandbox-kit';
+import { call, credentialsWithJira, expectRunOutcome, loadTemplate, type Sandboxes, startSandboxes } from './sandbox-kit';
 
 /**
  * Comments both ways, one workflow: the scheduled row (Jira -> ESM worklog) and the webhook (ESM
@@ -104,7 +104,7 @@ async function comment(key: string, text: string, at: number, as: 'agent' | 'int
 async function runSchedule(at: number, staticData?: WorkflowRunResult['staticData']): Promise<WorkflowRunResult> {
 	clock = at;
 	const result = await harness.runWorkflow({ workflow: template, mode: 'trigger', startItems: [{ json: {} }], staticData });
-	expect(result.error).toBeUndefined();
+	expectRunOutcome(result);
 	return result;
 }
 async function deliver(body: unknown, staticData?: WorkflowRunResult['staticData']): Promise<WorkflowRunResult> {

@@ -5,7 +5,7 @@ import { startJira, type JiraSandbox } from '../../sandbox';
 import { syncClock } from '../../nodes/Sync/clock';
 import { retryClock } from '../../nodes/shared/retry';
 import { createWorkflowHarness, teardownHarness, type WorkflowHarness, type WorkflowRunResult } from '../helpers/workflow-harness';
-import { call, credentialsWithJira, loadTemplate, type Sandboxes, startSandboxes } from './sandbox-kit';
+import { call, credentialsWithJira, expectRunOutcome, loadTemplate, type Sandboxes, startSandboxes } from './sandbox-kit';
 
 /**
  * Template 8, resolution both ways. The scheduled direction needs two clocks moved together (the
@@ -164,7 +164,7 @@ async function deliver(body: unknown): Promise<WorkflowRunResult & { answer: Ans
 async function run(at: number, staticData?: WorkflowRunResult['staticData'], mode: 'trigger' | 'integrated' = 'trigger'): Promise<WorkflowRunResult> {
 	clock = at;
 	const result = await harness.runWorkflow({ workflow: template, mode, startItems: [{ json: {} }], staticData });
-	expect(result.error).toBeUndefined();
+	expectRunOutcome(result);
 	return result;
 }
 

@@ -2,7 +2,7 @@ import { startJira, type JiraSandbox } from '../../sandbox';
 import { syncClock } from '../../nodes/Sync/clock';
 import { retryClock } from '../../nodes/shared/retry';
 import { createWorkflowHarness, teardownHarness, type WorkflowHarness, type WorkflowRunResult } from '../helpers/workflow-harness';
-import { call, credentialsWithJira, loadTemplate, type Sandboxes, startSandboxes } from './sandbox-kit';
+import { call, credentialsWithJira, expectRunOutcome, loadTemplate, type Sandboxes, startSandboxes } from './sandbox-kit';
 
 /**
  * The incremental template needs two clocks moved together: the Task Cache's (runStartedAt, the
@@ -62,7 +62,7 @@ async function editSummary(key: string, summary: string, at: number): Promise<vo
 async function run(at: number, staticData?: WorkflowRunResult['staticData']): Promise<WorkflowRunResult> {
 	clock = at;
 	const result = await harness.runWorkflow({ workflow: template, mode: 'trigger', startItems: [{ json: {} }], staticData });
-	expect(result.error).toBeUndefined();
+	expectRunOutcome(result);
 	return result;
 }
 

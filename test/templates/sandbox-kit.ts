@@ -2,7 +2,7 @@ import { readFileSync } from 'fs';
 import * as path from 'path';
 
 import { startEsm, startJira, type EsmSandbox, type JiraSandbox } from '../../sandbox';
-import type { HarnessCredential, WorkflowJson } from '../helpers/workflow-harness';
+import type { HarnessCredential, WorkflowJson, WorkflowRunResult } from '../helpers/workflow-harness';
 
 /** The emulators in-process, and the credentials the templates reference (fixed ids of design.md). */
 export interface Sandboxes {
@@ -66,4 +66,20 @@ export async function call(url: string, init: RequestInit & { auth?: string } = 
 	const text = await response.text();
 	if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${url} answered ${response.status}: ${text}`);
 	return text ? JSON.parse(text) : undefined;
+}
+
+/**
+ * How a scheduled template run must end: without an error, or, when its Run Summary counts failed
+ * records, failed on purpose at *Fail the Run* naming the count (so n8n runs the error workflow and
+ * the failure card is written).
+ */
+export function expectRunOutcome(result: WorkflowRunResult): void {
+	const summary = result.executedNodes.includes('Run Summary') ? result.json('Run Summary')[0] : undefined;
+	const failed = Number(summary?.failed ?? 0);
+	if (failed > 0) {
+		expect(result.error?.message).toContain(`${failed} record(s) could not be synced in this run`);
+		expect(result.run.data.resultData.lastNodeExecuted).toBe('Fail the Run');
+	} else {
+		expect(result.error).toBeUndefined();
+	}
 }

@@ -61,6 +61,7 @@ const BUILT_IN_VERSIONS: Record<string, number[]> = {
 	'n8n-nodes-base.aggregate': [1],
 	'n8n-nodes-base.compareDatasets': [2.3],
 	'n8n-nodes-base.filter': [2.2],
+	'n8n-nodes-base.stopAndError': [1],
 };
 
 it('every template file is in the index.js catalogue and every entry has its file', () => {
