@@ -137,6 +137,8 @@ describe('the template', () => {
 		expect(names('Map to Incident')).toEqual(MAPPED);
 		expect(names('Shape ESM Cards')).toEqual(MAPPED);
 		expect(searchCards.options.selectedAttributes).toEqual(MAPPED);
+		// The task's cards in one streamed answer, as Reconcile Removed reads them.
+		expect(searchCards.options.stream).toBe(true);
 		expect(nodeNamed(template, 'Compare with ESM')).toMatchObject({
 			type: 'n8n-nodes-base.compareDatasets',
 			typeVersion: 2.3,
