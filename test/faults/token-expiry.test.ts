@@ -114,9 +114,12 @@ it('a 90 s token lifetime runs out several times in one run: renewed before it e
 	expect(run.json('Run Summary')[0]).toMatchObject({ status: 'completed', loaded: renamed.length, failed: 0 });
 	const logins = rig.harness.preAuthCount('esmLocal') - loginsBefore;
 	const pages = counts.byRoute['GET /dc/{templateCode}/data'];
-	// Renewed every 30 s of ESM time or so (60 s before the end of a 90 s token), never refused.
+	// Renewed every 30 s of ESM time or so (60 s before the end of a 90 s token), never refused: at
+	// most one login per 20 s page (a busy machine adds real seconds to the emulator's clock), far
+	// from one per request.
 	expect(logins).toBeGreaterThanOrEqual(Math.floor(pages / 3));
-	expect(logins).toBeLessThan(pages);
+	expect(logins).toBeLessThanOrEqual(pages);
+	expect(logins).toBeLessThan(counts.total / 2);
 	expect(statusCount(counts, '401')).toBe(0);
 	const persons = await checkPersons(rig);
 	expectClean(persons);

@@ -1,5 +1,5 @@
 import { createWorkflowHarness, teardownHarness, type WorkflowHarness, type WorkflowJson } from '../helpers/workflow-harness';
-import { call, loadTemplate, startSandboxes, type Sandboxes } from './sandbox-kit';
+import { call, loadTemplate, runResult, startSandboxes, type Sandboxes } from './sandbox-kit';
 
 // A source that suddenly lists nothing (a JQL typo, a revoked permission, an emptied remote) must
 // end the run with a summary that says so, write nothing and mark nothing removed.
@@ -47,6 +47,7 @@ it.each(cases)('%s ends with a "nothing read" summary, writes nothing and remove
 	expect(run.error).toBeUndefined();
 	const [summary] = run.json('Run Summary');
 	expect(summary).toMatchObject({ status: 'nothing read', extracted: 0, loaded: 0, failed: 0, skippedUnchanged: 0, removed: 0 });
+	expect(runResult(run)).toEqual([summary]);
 	expect(summary.message).toContain('The source listed nothing');
 	expect(summary.message).toContain(hint);
 	expect(run.executedNodes).not.toContain('Reconcile Removed');
@@ -62,6 +63,8 @@ it('a run that reads records says "completed"', async () => {
 	const [summary] = run.json('Run Summary');
 	expect(summary.status).toBe('completed');
 	expect(summary.message).toBe('');
+	// Nothing failed: the summary is what Run Task Now and other callers receive.
+	expect(runResult(run)).toEqual([summary]);
 	expect(summary.extracted).toBeGreaterThan(0);
 });
 

@@ -1,6 +1,8 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
 
+import type { IDataObject } from 'n8n-workflow';
+
 import { startEsm, startJira, type EsmSandbox, type JiraSandbox } from '../../sandbox';
 import type { HarnessCredential, WorkflowJson, WorkflowRunResult } from '../helpers/workflow-harness';
 
@@ -81,5 +83,15 @@ export function expectRunOutcome(result: WorkflowRunResult): void {
 		expect(result.run.data.resultData.lastNodeExecuted).toBe('Fail the Run');
 	} else {
 		expect(result.error).toBeUndefined();
+		if (summary) expect(runResult(result)).toEqual([summary]);
 	}
+}
+
+/**
+ * What a caller of the run receives (Run Task Now, an Execute Workflow node, a webhook answering with
+ * its last node): the first output of the node that ran last.
+ */
+export function runResult(result: WorkflowRunResult): IDataObject[] {
+	const last = result.run.data.resultData.lastNodeExecuted;
+	return last ? result.json(last, 0) : [];
 }
