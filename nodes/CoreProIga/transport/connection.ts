@@ -65,27 +65,45 @@ export function esmBaseUrl(credentials: ICredentialDataDecryptedObject): string 
 	return `${url.origin}${apiPath}`;
 }
 
-/** Seconds since the epoch at which a JWT expires, if it says (the signature is the server's business). */
-export function jwtExpiry(token: unknown): number | undefined {
-	if (typeof token !== 'string') return undefined;
+/** The JWT's `iat` and `exp` (seconds since the epoch), where it says (the signature is the server's business). */
+function jwtTimes(token: unknown): { iat?: number; exp?: number } {
+	if (typeof token !== 'string') return {};
 	const payload = token.replace(/^Bearer\s+/i, '').split('.')[1];
-	if (!payload) return undefined;
+	if (!payload) return {};
 	try {
-		const json = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown };
-		return typeof json.exp === 'number' ? json.exp : undefined;
+		const json = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { iat?: unknown; exp?: unknown };
+		return {
+			iat: typeof json.iat === 'number' ? json.iat : undefined,
+			exp: typeof json.exp === 'number' ? json.exp : undefined,
+		};
 	} catch {
-		return undefined;
+		return {};
 	}
+}
+
+/** Seconds since the epoch at which a JWT expires, if it says. */
+export function jwtExpiry(token: unknown): number | undefined {
+	return jwtTimes(token).exp;
 }
 
 /** Renew this long before the token's `exp`, so that no request is spent on a 401. */
 export const RENEW_BEFORE_EXPIRY_MS = 60_000;
 
+/**
+ * The renewal margin of one token: 60 s, or a quarter of its lifetime when that is shorter (a
+ * 30-second token renewed 60 s early would be renewed before every request).
+ */
+export function renewalMarginMs(token: unknown): number {
+	const { iat, exp } = jwtTimes(token);
+	if (iat === undefined || exp === undefined || exp <= iat) return RENEW_BEFORE_EXPIRY_MS;
+	return Math.min(RENEW_BEFORE_EXPIRY_MS, ((exp - iat) * 1000) / 4);
+}
+
 /** An empty token needs a login too: the first request of a run logs in for the others. */
 export function tokenNeedsRenewal(token: unknown, nowMs: number): boolean {
 	if (typeof token !== 'string' || token === '') return true;
 	const exp = jwtExpiry(token);
-	return exp !== undefined && exp * 1000 - nowMs < RENEW_BEFORE_EXPIRY_MS;
+	return exp !== undefined && exp * 1000 - nowMs < renewalMarginMs(token);
 }
 
 /**
