@@ -124,6 +124,19 @@ describe.each(files)('%s', (file) => {
 		expect(template.nodes.some((node) => node.type === 'n8n-nodes-base.stickyNote')).toBe(true);
 	});
 
+	it('lays its set-up note beside the nodes, not over them', () => {
+		const setUp = template.nodes.find((node) => node.name === 'Set-up' && node.type === 'n8n-nodes-base.stickyNote');
+		if (!setUp) return;
+		const [left, top] = setUp.position;
+		const { width = 240, height = 160 } = setUp.parameters as { width?: number; height?: number };
+		// A node is drawn about 100 px square from its position.
+		const covered = template.nodes
+			.filter((node) => node.type !== 'n8n-nodes-base.stickyNote')
+			.filter(({ position: [x, y] }) => x + 100 > left && x < left + width && y + 100 > top && y < top + height)
+			.map((node) => node.name);
+		expect(covered).toEqual([]);
+	});
+
 	it('starts as its kind says: Run Task Now first for scheduled tasks, authenticated webhooks with fixed ids for events', () => {
 		const types = template.nodes.map((node) => node.type);
 		const webhooks = template.nodes.filter((node) => node.type === 'n8n-nodes-base.webhook');
