@@ -13,6 +13,7 @@ interface TemplateNode {
 	name: string;
 	type: string;
 	typeVersion: number;
+	position: [number, number];
 	parameters?: Record<string, unknown>;
 	credentials?: Record<string, { id: string; name: string }>;
 	webhookId?: string;
