@@ -69,7 +69,7 @@ export function bindJql(jql: string, values: Record<string, unknown>): string {
 		const match = ch === ':' ? /^:([A-Za-z_][A-Za-z0-9_]*)/.exec(jql.slice(i)) : null;
 		if (match && !/[A-Za-z0-9_\]]/.test(jql[i - 1] ?? '')) {
 			const name = match[1];
-			if (!(name in values)) {
+			if (!Object.prototype.hasOwnProperty.call(values, name)) {
 				throw new JqlValueError(`The JQL uses :${name}, but no JQL value named "${name}" is defined`);
 			}
 			let failure: unknown;

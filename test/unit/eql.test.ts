@@ -177,6 +177,7 @@ describe('bindEql', () => {
 	it('names an unknown placeholder', () => {
 		expect(() => bindEql('$a$ = :missing', { other: 1 })).toThrow(EqlValueError);
 		expect(() => bindEql('$a$ = :missing', { other: 1 })).toThrow('no EQL value named "missing"');
+		expect(() => bindEql('$a$ = :constructor', {})).toThrow('no EQL value named "constructor"');
 		expect(() => bindEql('$a$ = :toString', {})).toThrow('"toString"');
 	});
 

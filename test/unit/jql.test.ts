@@ -51,6 +51,11 @@ describe('bindJql', () => {
 	it('names an undefined placeholder', () => {
 		expect(() => bindJql('project = :proj', { project: 'ABC' })).toThrow('no JQL value named "proj"');
 	});
+
+	it('names a placeholder that only the prototype of an object has (it is not a JQL value)', () => {
+		expect(() => bindJql('project = :constructor', {})).toThrow('no JQL value named "constructor"');
+		expect(() => bindJql('summary ~ :toString', { text: 'x' })).toThrow('no JQL value named "toString"');
+	});
 });
 
 describe('ORDER BY handling', () => {
