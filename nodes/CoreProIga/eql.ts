@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 
 import { shortText } from '../shared/parameters';
+import { bindPlaceholders, type PlaceholderLanguage } from '../shared/placeholders';
 
 /**
  * EQL (Efecte Query Language) building blocks for the REST `filter` parameter, which is only the
@@ -164,40 +165,17 @@ export function eqlOrChunks(code: string, values: string[], maxLength = 1500): s
  * unclosed quote (the server would reject it, and we could not tell literal from filter).
  */
 export function bindEql(filter: string, values: Record<string, unknown>): string {
-	let out = '';
-	let i = 0;
-	while (i < filter.length) {
-		const ch = filter[i];
-		if (ch === "'") {
-			const end = endOfLiteral(filter, i);
-			if (end < 0) throw new EqlValueError(`The EQL filter has an unclosed quote: ${filter}`);
-			out += filter.slice(i, end);
-			i = end;
-			continue;
-		}
-		const match = ch === ':' ? /^:([A-Za-z_][A-Za-z0-9_]*)/.exec(filter.slice(i)) : null;
-		if (match && !/[A-Za-z0-9_:]/.test(filter[i - 1] ?? '')) {
-			const name = match[1];
-			if (!Object.prototype.hasOwnProperty.call(values, name)) {
-				throw new EqlValueError(`The EQL filter uses :${name}, but no EQL value named "${name}" is defined`);
-			}
-			let failure: unknown;
-			try {
-				out += eqlValue(values[name]);
-			} catch (error) {
-				failure = error;
-			}
-			// Name the value: the filter may use several.
-			if (failure instanceof EqlValueError) throw new EqlValueError(`EQL value :${name}: ${failure.message}`);
-			if (failure) throw failure;
-			i += match[0].length;
-			continue;
-		}
-		out += ch;
-		i++;
-	}
-	return out;
+	return bindPlaceholders(filter, values, EQL);
 }
+
+const EQL: PlaceholderLanguage = {
+	name: 'EQL',
+	text: 'The EQL filter',
+	literalEnd: (text, start) => (text[start] === "'" ? endOfLiteral(text, start) : undefined),
+	notAfter: /[A-Za-z0-9_:]/,
+	render: eqlValue,
+	ValueError: EqlValueError,
+};
 
 /** Index just past the closing quote of the literal opening at `start` ('' inside is an escaped quote), or -1. */
 function endOfLiteral(text: string, start: number): number {

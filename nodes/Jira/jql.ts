@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 
 import { shortText } from '../shared/parameters';
+import { bindPlaceholders, type PlaceholderLanguage } from '../shared/placeholders';
 
 /**
  * JQL building blocks. Anything taken from item data goes through `jqlValue` (or the `:name`
@@ -56,39 +57,17 @@ export function jqlDateTime(value: Date | string, timeZone = 'UTC'): string {
  * are an error (a typo would otherwise search for the literal text).
  */
 export function bindJql(jql: string, values: Record<string, unknown>): string {
-	let out = '';
-	let i = 0;
-	while (i < jql.length) {
-		const ch = jql[i];
-		if (ch === '"' || ch === "'") {
-			const end = endOfLiteral(jql, i);
-			out += jql.slice(i, end);
-			i = end;
-			continue;
-		}
-		const match = ch === ':' ? /^:([A-Za-z_][A-Za-z0-9_]*)/.exec(jql.slice(i)) : null;
-		if (match && !/[A-Za-z0-9_\]]/.test(jql[i - 1] ?? '')) {
-			const name = match[1];
-			if (!Object.prototype.hasOwnProperty.call(values, name)) {
-				throw new JqlValueError(`The JQL uses :${name}, but no JQL value named "${name}" is defined`);
-			}
-			let failure: unknown;
-			try {
-				out += jqlValue(values[name]);
-			} catch (error) {
-				failure = error;
-			}
-			// Name the value: the query may use several.
-			if (failure instanceof JqlValueError) throw new JqlValueError(`JQL value :${name}: ${failure.message}`);
-			if (failure) throw failure;
-			i += match[0].length;
-			continue;
-		}
-		out += ch;
-		i++;
-	}
-	return out;
+	return bindPlaceholders(jql, values, JQL);
 }
+
+const JQL: PlaceholderLanguage = {
+	name: 'JQL',
+	text: 'The JQL',
+	literalEnd: (text, start) => (text[start] === '"' || text[start] === "'" ? endOfLiteral(text, start) : undefined),
+	notAfter: /[A-Za-z0-9_\]]/,
+	render: jqlValue,
+	ValueError: JqlValueError,
+};
 
 function endOfLiteral(text: string, start: number): number {
 	const quote = text[start];
