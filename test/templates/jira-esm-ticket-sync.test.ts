@@ -720,15 +720,21 @@ describe('the proof: 50 cycles of people editing both sides, all four workflows 
 		});
 		await writes();
 
-		// 1. The agent edits the issue at t+1, the ESM user the card at t+2 (later): ESM's change wins.
-		t += CYCLE;
-		at(t + MINUTE);
-		await jiraAgent.edit(pair.key, { summary: 'Keyboard: keys F1-F4 dead (Jira)' });
-		at(t + 2 * MINUTE);
-		let calls = rig.calls.length;
-		await esmUser().edit('incident', pair.cardId, { subject: 'Keyboard replaced (ESM)' });
-		await rig.settle([esm.url]);
-		const first = rig.calls.slice(calls);
+		// In the next cycle the agent edits the issue at t+1, the ESM user the card at t+2 (later), and
+		// ESM's workflow calls the webhook: what the webhook answered.
+		const jiraThenEsm = async (jiraFields: Parameters<typeof jiraAgent.edit>[1], esmFields: Record<string, string>) => {
+			t += CYCLE;
+			at(t + MINUTE);
+			await jiraAgent.edit(pair.key, jiraFields);
+			at(t + 2 * MINUTE);
+			const before = rig.calls.length;
+			await esmUser().edit('incident', pair.cardId, esmFields);
+			await rig.settle([esm.url]);
+			return rig.calls.slice(before);
+		};
+
+		// 1. The agent edits the summary, then the ESM user: ESM's change (later) wins.
+		const first = await jiraThenEsm({ summary: 'Keyboard: keys F1-F4 dead (Jira)' }, { subject: 'Keyboard replaced (ESM)' });
 		expect(first).toEqual([
 			{
 				path: FIELDS_PATH,
@@ -760,7 +766,7 @@ describe('the proof: 50 cycles of people editing both sides, all four workflows 
 		jiraClock = t + 3 * MINUTE;
 		await jiraAgent.edit(pair.key, { summary: 'Keyboard works again (Jira)' });
 		esmClock = t + MINUTE;
-		calls = rig.calls.length;
+		const calls = rig.calls.length;
 		await esmUser().edit('incident', pair.cardId, { subject: 'Keyboard still broken (ESM)' });
 		await rig.settle([esm.url]);
 		expect(rig.calls.slice(calls)).toEqual([
@@ -802,14 +808,7 @@ describe('the proof: 50 cycles of people editing both sides, all four workflows 
 
 		// 3. Within one cycle the agent edits the description, the ESM user the summary: different
 		// fields, so no conflict: each side's change reaches the other, nothing is reported.
-		t += CYCLE;
-		at(t + MINUTE);
-		await jiraAgent.edit(pair.key, { description: adfOf('Keys replaced by the vendor (Jira).') });
-		at(t + 2 * MINUTE);
-		calls = rig.calls.length;
-		await esmUser().edit('incident', pair.cardId, { subject: 'Keyboard: vendor visit booked (ESM)' });
-		await rig.settle([esm.url]);
-		const merge = rig.calls.slice(calls);
+		const merge = await jiraThenEsm({ description: adfOf('Keys replaced by the vendor (Jira).') }, { subject: 'Keyboard: vendor visit booked (ESM)' });
 		// Written to Jira: ESM's summary with the issue's own description; no conflict in the answer.
 		expect(merge).toEqual([
 			{
